@@ -1,0 +1,188 @@
+"""Load the catalog (``data/catalog/*.csv``) into DuckDB, idempotently.
+
+The catalog is data a specialist may edit: directions (one per source document), criteria,
+indicators, roadmap events and the level thresholds.  On every start the files are hashed; when
+the hash differs from the one stored, every row is upserted (changes land in the change log)
+and rows that vanished from the files are removed unless assessments or statuses still refer to
+them, in which case they stay, so that no history is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .db import Database
+from .writes import log_event, set_meta, upsert
+
+STAGES = (
+    "goal",
+    "monitoring",
+    "analysis",
+    "recommendations",
+    "measures",
+    "decisions",
+    "effectiveness",
+)
+STAGE_LABELS = {
+    "goal": "Цель",
+    "monitoring": "Мониторинг",
+    "analysis": "Анализ",
+    "recommendations": "Рекомендации",
+    "measures": "Меры",
+    "decisions": "Решения",
+    "effectiveness": "Анализ эффективности",
+}
+LEVEL_LABELS = {"municipality": "Муниципалитет", "school": "ОО"}
+
+
+class CatalogError(ValueError):
+    """A catalog file a specialist edited is not valid; the message is Russian and exact."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    file: str
+    table: str
+    keys: list[str]
+    fields: list[str]
+    required: list[str]
+
+
+SPECS = [
+    TableSpec(
+        "directions.csv",
+        "direction",
+        ["id"],
+        ["title", "authority", "doc_kind", "order_number", "order_date", "period_from",
+         "period_to", "source_file", "scope"],
+        ["id", "title"],
+    ),
+    TableSpec("criteria.csv", "criterion", ["id"], ["direction_id", "title", "ord"],
+              ["id", "direction_id", "title", "ord"]),
+    TableSpec(
+        "indicators.csv",
+        "indicator",
+        ["id"],
+        ["direction_id", "criterion_id", "number", "stage", "level", "title",
+         "evidence_source", "max_score", "first_period", "last_period", "ord"],
+        ["id", "direction_id", "criterion_id", "number", "stage", "level", "title",
+         "max_score", "first_period", "ord"],
+    ),
+    TableSpec(
+        "roadmap_events.csv",
+        "roadmap_event",
+        ["id"],
+        ["direction_id", "section", "number", "title", "deadline", "responsible",
+         "planned_result", "ord"],
+        ["id", "direction_id", "number", "title", "ord"],
+    ),
+    TableSpec("settings.csv", "setting", ["key"], ["value", "description"], ["key", "value"]),
+]
+
+# Which rows may not be deleted while facts refer to them.
+_REFERENCED_BY = {
+    "indicator": "SELECT DISTINCT indicator_id FROM assessment",
+    "roadmap_event": "SELECT DISTINCT event_id FROM event_status",
+}
+
+
+def catalog_hash(folder: Path = config.CATALOG_DIR) -> str:
+    digest = hashlib.sha256()
+    for spec in SPECS:
+        digest.update(spec.file.encode())
+        digest.update((folder / spec.file).read_bytes())
+    return digest.hexdigest()
+
+
+def read_catalog(folder: Path = config.CATALOG_DIR) -> dict[str, pd.DataFrame]:
+    """Read and validate every catalog file; raise :class:`CatalogError` on the first problem."""
+    frames: dict[str, pd.DataFrame] = {}
+    for spec in SPECS:
+        path = folder / spec.file
+        if not path.exists():
+            raise CatalogError(f"Нет файла каталога «{path}».")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = frame.apply(lambda col: col.str.strip())
+        if spec.table == "indicator":
+            frame = frame.rename(columns={"code": "id"})
+        if spec.table == "roadmap_event" and "id" not in frame:
+            frame.insert(0, "id", frame["direction_id"] + ":" + frame["number"])
+        missing = [c for c in spec.keys + spec.fields if c not in frame.columns]
+        if missing:
+            raise CatalogError(f"«{spec.file}»: нет столбцов {', '.join(missing)}.")
+        frame = frame.replace({"": None})
+        for col in spec.required:
+            empty = frame[col].isna()
+            if empty.any():
+                row = int(empty.idxmax()) + 2
+                raise CatalogError(f"«{spec.file}», строка {row}: не заполнен столбец «{col}».")
+        dup = frame.duplicated(subset=spec.keys, keep="first")
+        if dup.any():
+            row = int(dup.idxmax()) + 2
+            raise CatalogError(f"«{spec.file}», строка {row}: повторяется ключ «{frame.loc[dup.idxmax(), spec.keys[0]]}».")
+        frames[spec.table] = frame[spec.keys + spec.fields]
+    _check_references(frames)
+    return frames
+
+
+def _check_references(frames: dict[str, pd.DataFrame]) -> None:
+    directions = set(frames["direction"]["id"])
+    criteria = set(frames["criterion"]["id"])
+    for table, file in (("criterion", "criteria.csv"), ("indicator", "indicators.csv"),
+                        ("roadmap_event", "roadmap_events.csv")):
+        bad = ~frames[table]["direction_id"].isin(directions)
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise CatalogError(f"«{file}», строка {row}: неизвестное направление "
+                               f"«{frames[table].loc[bad.idxmax(), 'direction_id']}».")
+    ind = frames["indicator"]
+    checks = [
+        (~ind["criterion_id"].isin(criteria), "criterion_id", "неизвестная группа критериев"),
+        (~ind["stage"].isin(STAGES), "stage", f"этап должен быть одним из: {', '.join(STAGES)}"),
+        (~ind["level"].isin(LEVEL_LABELS), "level", "уровень должен быть municipality или school"),
+        (pd.to_numeric(ind["max_score"], errors="coerce").fillna(0) <= 0, "max_score",
+         "максимальный балл должен быть положительным числом"),
+    ]
+    for bad, col, reason in checks:
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise CatalogError(f"«indicators.csv», строка {row}, столбец «{col}»: {reason} "
+                               f"(указано «{ind.loc[bad.idxmax(), col]}»).")
+
+
+def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool = False) -> bool:
+    """Bring the catalog tables in line with the files; return True when anything was loaded."""
+    new_hash = catalog_hash(folder)
+    old_hash = db.meta("catalog_hash")
+    if old_hash == new_hash and not force:
+        return False
+    frames = read_catalog(folder)
+    with db.transaction() as cur:
+        for spec in SPECS:
+            frame = frames[spec.table]
+            upsert(cur, spec.table, spec.keys, spec.fields, frame, user="каталог",
+                   source="catalog", source_file=spec.file)
+            keep = frame[spec.keys[0]].tolist()
+            cur.register("_keep", pd.DataFrame({"k": keep}, dtype=object))
+            guard = _REFERENCED_BY.get(spec.table)
+            guard_sql = f" AND {spec.keys[0]} NOT IN ({guard})" if guard else ""
+            gone = cur.execute(
+                f"SELECT {spec.keys[0]} FROM {spec.table} WHERE {spec.keys[0]} NOT IN "
+                f"(SELECT k FROM _keep){guard_sql}"
+            ).fetchall()
+            for (key,) in gone:
+                log_event(cur, user="каталог", source="catalog", entity=spec.table,
+                          entity_key=str(key), field="*", old_value="row", new_value=None)
+            cur.execute(
+                f"DELETE FROM {spec.table} WHERE {spec.keys[0]} NOT IN (SELECT k FROM _keep){guard_sql}"
+            )
+            cur.unregister("_keep")
+        log_event(cur, user="каталог", source="catalog", entity="catalog", entity_key="hash",
+                  field="sha256", old_value=old_hash, new_value=new_hash)
+        set_meta(cur, "catalog_hash", new_hash)
+    return True

@@ -1,0 +1,135 @@
+"""Every write to a domain table goes through :func:`upsert`, so every changed value is logged.
+
+The caller holds a cursor from :meth:`Database.transaction`; ``upsert`` compares the incoming
+rows with what is stored, writes one ``change_log`` row per changed field (old → new, who,
+source, file and row), then inserts or updates only the rows that differ.  All of it is set
+based SQL, so a 22,000-value import costs a handful of statements, not 22,000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+_AUDIT_COLUMNS = ("updated_at", "updated_by")
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    new: int
+    changed: int
+    unchanged: int
+
+    @property
+    def written(self) -> int:
+        return self.new + self.changed
+
+
+def upsert(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: list[str],
+    fields: list[str],
+    rows: pd.DataFrame,
+    *,
+    user: str,
+    source: str,
+    source_file: str | None = None,
+) -> UpsertResult:
+    """Insert or update ``rows`` of ``table`` keyed by ``keys``; log every changed field.
+
+    ``rows`` may carry ``source_file`` / ``source_row`` columns (an import knows both); a
+    duplicate key among ``rows`` is a caller error, reported before anything is written.
+    """
+    if rows.empty:
+        return UpsertResult(0, 0, 0)
+    dup = rows.duplicated(subset=keys, keep=False)
+    if dup.any():
+        first = rows.loc[dup, keys].iloc[0].tolist()
+        raise ValueError(f"{table}: duplicate key {first} in one write")
+
+    types = dict(cur.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+    incoming = rows[keys + fields].copy()
+    incoming["_source_file"] = rows["source_file"] if "source_file" in rows else source_file
+    incoming["_source_row"] = rows["source_row"] if "source_row" in rows else None
+    incoming = incoming.astype({"_source_file": "object", "_source_row": "object"})
+    cur.register("_incoming", incoming)
+    try:
+        typed_cols = ", ".join(f'TRY_CAST("{c}" AS {types[c]}) AS "{c}"' for c in keys + fields)
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_cols}, "
+            f"CAST(_source_file AS VARCHAR) AS _source_file, "
+            f"CAST(_source_row AS INTEGER) AS _source_row FROM _incoming"
+        )
+    finally:
+        cur.unregister("_incoming")
+
+    join = " AND ".join(f't."{k}" = i."{k}"' for k in keys)
+    key_expr = " || '|' || ".join(f'CAST(i."{k}" AS VARCHAR)' for k in keys)
+    changed_any = " OR ".join(f't."{f}" IS DISTINCT FROM i."{f}"' for f in fields) or "FALSE"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE _diff AS SELECT i.*, t.\"{keys[0]}\" IS NULL AS _is_new, "
+        f"({changed_any}) AS _is_changed FROM _typed i LEFT JOIN {table} t ON {join}"
+    )
+    new, changed, total = cur.execute(
+        "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new AND _is_changed), "
+        "count(*) FROM _diff"
+    ).fetchone()
+
+    log_parts = [
+        f"SELECT {key_expr} AS entity_key, '{f}' AS field, CAST(t.\"{f}\" AS VARCHAR) AS old_value, "
+        f"CAST(i.\"{f}\" AS VARCHAR) AS new_value, i._source_file, i._source_row "
+        f"FROM _diff i LEFT JOIN {table} t ON {join} "
+        f"WHERE (i._is_new AND i.\"{f}\" IS NOT NULL) OR (NOT i._is_new AND t.\"{f}\" IS DISTINCT FROM i.\"{f}\")"
+        for f in fields
+    ]
+    cur.execute(
+        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
+        "source_file, source_row) "
+        f"SELECT ?, ?, '{table}', entity_key, field, old_value, new_value, _source_file, _source_row "
+        f"FROM ({' UNION ALL '.join(log_parts)}) ORDER BY _source_row NULLS LAST, entity_key, field",
+        [user, source],
+    )
+
+    audit = [c for c in _AUDIT_COLUMNS if c in types]
+    cols = keys + fields + audit
+    audit_values = {"updated_at": "current_timestamp", "updated_by": "?"}
+    select = ", ".join([f'"{c}"' for c in keys + fields] + [audit_values[c] for c in audit])
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in fields + audit)
+    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    cur.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _diff "
+        f"WHERE _is_new OR _is_changed ON CONFLICT ({', '.join(keys)}) {conflict}",
+        [user] if "updated_by" in audit else [],
+    )
+    cur.execute("DROP TABLE _diff")
+    cur.execute("DROP TABLE _typed")
+    return UpsertResult(int(new), int(changed), int(total - new - changed))
+
+
+def log_event(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    user: str,
+    source: str,
+    entity: str,
+    entity_key: str,
+    field: str,
+    old_value: str | None,
+    new_value: str | None,
+) -> None:
+    """One change-log line for a write that is not a field value (a catalog reload, a demo)."""
+    cur.execute(
+        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [user, source, entity, entity_key, field, old_value, new_value],
+    )
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )

@@ -1,0 +1,184 @@
+"""Chart builders: pure functions from a DataFrame to a Plotly figure, testable without Streamlit.
+
+Every chart says what it shows and for which school year, labels its axes in Russian, shows
+percentages as percentages and never lets colour carry meaning alone: each bar carries the
+number and the level's name.  The level colours are Okabe–Ito, safe for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .measures import LEVEL_LABELS, Thresholds
+
+LEVEL_COLORS = {
+    "high": "#009E73",          # bluish green
+    "medium": "#E69F00",        # orange
+    "low": "#D55E00",           # vermillion
+    "insufficient": "#8C8C8C",  # grey: a level cannot be given
+    "no_data": "#D9D9D9",       # light grey: nothing submitted
+}
+FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=14, color="#222")
+NO_DATA_TEXT = "нет данных"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.925 -> '93 %'; missing -> 'нет данных' (a missing value is never shown as 0)."""
+    if is_missing(value):
+        return NO_DATA_TEXT
+    return f"{value * 100:.{digits}f} %".replace(".", ",")
+
+
+def points(value: float | None) -> str:
+    """A change in percentage points with its sign: +4 п.п., −3 п.п."""
+    if is_missing(value):
+        return "—"
+    pts = round(value * 100)
+    sign = "+" if pts > 0 else ("−" if pts < 0 else "±")
+    return f"{sign}{abs(pts)} п.п."
+
+
+def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=18)),
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=30, t=70, b=50),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hoverlabel=dict(font_size=14),
+        separators=", ",
+    )
+    return fig
+
+
+def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Thresholds()) -> go.Figure:
+    """Horizontal bars of compliance per unit, best on top, in level colours.
+
+    ``frame`` needs short_name, name, compliance, completeness, level.  Units with no data
+    get an empty grey bar labelled «нет данных», so they are seen and not mistaken for 0 %.
+    """
+    data = frame.copy()
+    data["sort"] = data["compliance"].fillna(-1)
+    data = data.sort_values(["sort", "short_name"], ascending=[True, False])
+    value = data["compliance"].fillna(0) * 100
+    no_data = data["compliance"].isna()
+    value[no_data] = 100  # a full-width pale bar marks "no data"
+    colors = [LEVEL_COLORS.get(level, LEVEL_COLORS["no_data"]) for level in data["level"]]
+    text = [
+        NO_DATA_TEXT if nd else f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}"
+        for c, lv, nd in zip(data["compliance"], data["level"], no_data)
+    ]
+    hover = [
+        f"<b>{name}</b><br>Соответствие: {percent(c)}<br>Заполнено: {percent(done)}"
+        f"<br>Уровень: {LEVEL_LABELS.get(lv, lv)}"
+        for name, c, done, lv in zip(data["name"], data["compliance"], data["completeness"], data["level"])
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=value,
+            y=data["short_name"],
+            orientation="h",
+            marker=dict(color=colors, line=dict(color="#555", width=[1 if nd else 0 for nd in no_data])),
+            text=text,
+            textposition="inside",
+            insidetextanchor="end",
+            textfont=dict(color=["#222" if nd or lv in ("medium", "no_data") else "white"
+                                 for nd, lv in zip(no_data, data["level"])]),
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=data[["org_unit_id"]].to_numpy() if "org_unit_id" in data else None,
+        )
+    )
+    for share, label in ((thresholds.medium, "средний"), (thresholds.high, "высокий")):
+        fig.add_vline(x=share * 100, line=dict(color="#444", dash="dot", width=1),
+                      annotation_text=f"{label} от {percent(share)}", annotation_position="top",
+                      annotation_font_size=12)
+    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
+                     gridcolor="#eee")
+    fig.update_yaxes(title_text=None, automargin=True)
+    return _base_layout(fig, title, height=max(320, 34 * len(data) + 130))
+
+
+def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Units × criteria: each cell the compliance of that unit on that group of indicators.
+
+    ``frame`` needs short_name, criterion (title), criterion_ord, compliance.  Empty cells read
+    «нет данных» and stay white, distinct from a red-brown 0 %.
+    """
+    units = (frame.drop_duplicates("short_name")["short_name"]).tolist()
+    crit = frame.drop_duplicates("criterion").sort_values("criterion_ord")["criterion"].tolist()
+    grid = frame.pivot_table(index="short_name", columns="criterion", values="compliance",
+                             aggfunc="first", dropna=False).reindex(index=units, columns=crit)
+    z = grid.to_numpy(dtype=float) * 100
+    text = [[NO_DATA_TEXT if math.isnan(v) else f"{v:.0f} %" for v in row] for row in z]
+    wrapped = [_wrap(c, 28) for c in crit]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=wrapped,
+            y=units,
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=13),
+            colorscale="Cividis",
+            zmin=0,
+            zmax=100,
+            xgap=2,
+            ygap=2,
+            colorbar=dict(title=dict(text="Соответствие, %"), ticksuffix=" %"),
+            hovertemplate="<b>%{y}</b><br>%{x}<br>Соответствие: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
+    fig.update_xaxes(title_text=None, side="top", tickangle=0, automargin=True)
+    _base_layout(fig, title, height=max(340, 30 * len(units) + 220))
+    fig.update_layout(margin=dict(t=125), title=dict(y=0.985, yanchor="top"))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long axis label into lines so it never overlaps its neighbour."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+# -- the tables behind the charts --------------------------------------------------------------
+
+def compliance_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers of :func:`compliance_bars`, with Russian headers, best first."""
+    data = frame.sort_values("compliance", ascending=False, na_position="last")
+    return pd.DataFrame({
+        "Организация": data["name"],
+        "Соответствие, %": (data["compliance"] * 100).round(1),
+        "Уровень": data["level"].map(LEVEL_LABELS),
+        "Изменение за год, п.п.": (data["change"] * 100).round(1),
+        "Заполнено показателей": data["assessed"].astype("Int64"),
+        "Ожидалось показателей": data["expected"].astype("Int64"),
+        "Полнота, %": (data["completeness"] * 100).round(1),
+    }).reset_index(drop=True)
+
+
+def heatmap_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers of :func:`criteria_heatmap`: one row per unit, one column per criterion."""
+    crit = frame.drop_duplicates("criterion").sort_values("criterion_ord")["criterion"].tolist()
+    units = frame.drop_duplicates("short_name")["short_name"].tolist()
+    grid = frame.pivot_table(index="short_name", columns="criterion", values="compliance",
+                             aggfunc="first", dropna=False).reindex(index=units, columns=crit)
+    grid = (grid * 100).round(1)
+    grid.columns = [f"{c}, %" for c in crit]
+    return grid.rename_axis("Организация").reset_index()

@@ -1,0 +1,88 @@
+"""Helpers for the browser tests: a cold Streamlit server and Debian's headless Chromium.
+
+No browser is ever downloaded: Playwright drives ``/usr/bin/chromium``.  Without it the tests
+skip locally, but fail in CI (``REQUIRE_BROWSER=1``), so they can never pass by not running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def require_chromium() -> None:
+    if Path(CHROMIUM).exists() or shutil.which("chromium"):
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail("Chromium is required here (REQUIRE_BROWSER=1): apt-get install -y chromium")
+    pytest.skip("Debian chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def cold_server(db_path: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` in a fresh process on an empty database; yield its URL."""
+    port = _free_port()
+    env = dict(os.environ, QUALITY_DB=str(db_path))
+    log = open(db_path.with_suffix(".log"), "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {db_path.with_suffix('.log').read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def page_errors(page) -> list[str]:
+    """Texts of every error box Streamlit shows on the page."""
+    boxes = page.locator("[data-testid=stException], [data-testid=stAlertContentError]")
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]

@@ -1,0 +1,90 @@
+"""The pages, rendered with Streamlit's AppTest: they run without exception and show the numbers
+that ``indicators`` computes for the same filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import views
+from indicators.charts import percent
+from indicators.demo import MUNICIPALITY_ID
+from indicators.measures import period_label
+from indicators.setup import ready_db
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("apptest") / "demo.duckdb"
+    ready_db(path)
+    return str(path)
+
+
+@pytest.fixture
+def app(demo_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("QUALITY_DB", demo_path)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(app, page):
+    app.run()
+    app.switch_page(f"pages/{page}").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, f"{page} shows no title"
+
+
+@pytest.mark.parametrize("period", [2024, 2022])
+def test_overview_shows_the_computed_figures(app, demo_path, period):
+    if period != 2024:
+        app.query_params["year"] = period_label(period)
+    app.run()
+    assert not app.exception
+    expected = views.overview(ready_db(demo_path), period, MUNICIPALITY_ID)
+    assert app.selectbox(key="year").value == period_label(period)
+    assert period_label(period) in app.title[0].value
+    assert _metric(app, "Соответствие по школам").value == percent(expected.municipality["compliance"])
+    assert _metric(app, "Управление образования").value == percent(expected.department["compliance"])
+    assert _metric(app, "Полнота данных").value == percent(expected.municipality["completeness"])
+    assert _metric(app, "Школ на высоком уровне").value == str(expected.levels["high"])
+    table = app.dataframe[0].value
+    assert list(table["Организация"]) == list(
+        expected.schools.sort_values("compliance", ascending=False, na_position="last")["name"])
+
+
+def test_demo_overview_tells_the_stories(app):
+    """The demo's 2024/25: one school stopped submitting, and the department improved."""
+    app.run()
+    warnings = " ".join(w.value for w in app.warning)
+    assert "НОШ № 7" in warnings
+    assert _metric(app, "Управление образования").delta.startswith("+")
+    assert any("демонстрационные данные" in i.value for i in app.info)
+
+
+def test_changing_the_year_changes_the_numbers(app, demo_path):
+    app.run()
+    before = _metric(app, "Соответствие по школам").value
+    app.selectbox(key="year").select(period_label(2020)).run()
+    expected = views.overview(ready_db(demo_path), 2020, MUNICIPALITY_ID)
+    after = _metric(app, "Соответствие по школам").value
+    assert after == percent(expected.municipality["compliance"])
+    assert after != before
+
+
+def test_a_stale_year_in_the_url_falls_back_with_a_notice(app):
+    app.query_params["year"] = "1999/00"
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="year").value == period_label(2024)
+    assert any("1999/00" in t.value for t in app.toast)

@@ -57,7 +57,7 @@ def upsert(
     incoming = incoming.astype({"_source_file": "object", "_source_row": "object"})
     cur.register("_incoming", incoming)
     try:
-        typed_cols = ", ".join(f'TRY_CAST("{c}" AS {types[c]}) AS "{c}"' for c in keys + fields)
+        typed_cols = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in keys + fields)
         cur.execute(
             f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_cols}, "
             f"CAST(_source_file AS VARCHAR) AS _source_file, "

@@ -27,9 +27,6 @@ st.set_page_config(
     layout="wide",
 )
 
-PAGES = [
-    st.Page("pages/overview.py", title="Обзор", icon=":material/dashboard:", default=True,
-            url_path="overview"),
-]
-
-st.navigation(PAGES).run()
+pages = [st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
+         for n, (path, title, icon, url) in enumerate(ui.PAGES)]
+st.navigation(pages, position="hidden").run()

@@ -13,11 +13,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import config, views
-from indicators.db import Database
 from indicators.charts import is_missing, percent, points
+from indicators.db import Database
 from indicators.exports import frames_to_xlsx
-from indicators.measures import Thresholds, period_label
+from indicators.measures import LEVEL_LABELS, LEVELS, Thresholds, period_label
 from indicators.setup import ready_db
+
+SCHOOL_PAGE = "pages/school.py"
+# The app's pages, in menu order: (file, title, icon, url path).  app.py registers them; the
+# menu is drawn by page_start() so it keeps the filters in every link.
+PAGES = [
+    ("pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
+    (SCHOOL_PAGE, "Школа", ":material/school:", "school"),
+]
 
 
 @st.cache_resource(show_spinner="Открываю базу данных…")
@@ -50,37 +58,79 @@ def thresholds() -> Thresholds:
 @dataclass(frozen=True)
 class Filters:
     period: int
+    periods: tuple[int, ...]
     municipality_id: str
     municipality_name: str
+    school_ids: tuple[str, ...]     # empty: all schools
+    direction: str | None           # None: all directions
+    levels: tuple[str, ...]         # empty: all levels
+    url: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # the filters as URL parameters
+
+    @property
+    def year(self) -> str:
+        return period_label(self.period)
+
+    def query(self) -> dict:
+        """The filters as query parameters, to carry along to another page."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.url if v}
+
+
+def _stale(key: str, allowed: list[str], what: str) -> None:
+    """A URL value that no longer exists is dropped by the widget; say so instead of silently."""
+    asked = [v for raw in st.query_params.get_all(key) for v in raw.split(",") if v]
+    bad = [v for v in asked if v not in allowed]
+    if bad:
+        st.toast(f"{what} «{', '.join(bad)}» из ссылки не найдено — фильтр сброшен.", icon="⚠️")
 
 
 def sidebar_filters() -> Filters | None:
-    """Draw the shared filters (one definition for all pages); they live in the URL, so a link is a view.
-
-    A value in the URL that no longer exists (a stale link) falls back to the default with a
-    notice instead of an error.
-    """
+    """The shared filters, one definition for every page, bound to the URL (a link is a view)."""
     years = view("available_periods")
     munis = view("municipalities")
     if not years or munis.empty:
         return None
     labels = [period_label(p) for p in years]
-    asked = st.query_params.get("year")
-    if asked is not None and asked not in labels:
-        st.toast(f"Учебный год «{asked}» из ссылки не найден — показан {labels[-1]}.", icon="⚠️")
+    muni_names = dict(zip(munis["id"], munis["short_name"]))
     with st.sidebar:
         st.markdown("### Фильтры")
-        label = st.selectbox("Учебный год", labels, index=len(labels) - 1, key="year",
-                             bind="query-params",
-                             help="Учебный год, за который показаны данные (2024/25 — сентябрь 2024 – август 2025).")
-        muni_ids = munis["id"].tolist()
-        muni = muni_ids[0]
-        if len(muni_ids) > 1:
-            names = dict(zip(munis["id"], munis["short_name"]))
-            muni = st.selectbox("Муниципалитет", muni_ids, format_func=names.get, key="muni",
-                                bind="query-params")
-    return Filters(period=years[labels.index(label)], municipality_id=muni,
-                   municipality_name=munis.set_index("id").loc[muni, "name"])
+        _stale("year", labels, "Учебный год")
+        label = st.selectbox(
+            "Учебный год", labels, index=len(labels) - 1, key="year", bind="query-params",
+            help="Учебный год, за который показаны данные (2024/25 — сентябрь 2024 – август 2025).")
+        muni = munis["id"].iloc[0]
+        if len(munis) > 1:
+            _stale("muni", list(muni_names.values()), "Муниципалитет")
+            muni = st.selectbox("Муниципалитет", munis["id"].tolist(), format_func=muni_names.get,
+                                key="muni", bind="query-params")
+        school_frame = view("schools", muni)
+        school_names = dict(zip(school_frame["id"], school_frame["short_name"]))
+        _stale("schools", list(school_names.values()), "Школа")
+        chosen = st.multiselect(
+            "Школы", list(school_names), format_func=school_names.get, key="schools",
+            bind="query-params", placeholder="Все школы",
+            help="Оставьте пустым, чтобы видеть все школы муниципалитета.")
+        dirs = view("directions")
+        dir_titles = dict(zip(dirs["id"], dirs["title"]))
+        direction = None
+        if len(dirs) > 1:
+            direction = st.selectbox(
+                "Направление", [None, *dir_titles], key="direction", bind="query-params",
+                format_func=lambda d: "Все направления" if d is None else dir_titles[d])
+        elif len(dirs) == 1:
+            st.caption(f"Направление: {dirs['title'].iloc[0]}")
+        level_options = [lv for lv in LEVELS]
+        _stale("level", [LEVEL_LABELS[lv] for lv in level_options], "Уровень")
+        levels = st.multiselect("Уровень школы", level_options, format_func=LEVEL_LABELS.get,
+                                key="level", bind="query-params", placeholder="Все уровни")
+    url = (("year", label), ("muni", muni_names[muni] if len(munis) > 1 else ""),
+           ("schools", tuple(school_names[s] for s in chosen)),
+           ("direction", dir_titles.get(direction, "") if direction else ""),
+           ("level", tuple(LEVEL_LABELS[lv] for lv in levels)))
+    return Filters(
+        period=years[labels.index(label)], periods=tuple(years), municipality_id=muni,
+        municipality_name=munis.set_index("id").loc[muni, "name"], school_ids=tuple(chosen),
+        direction=direction, levels=tuple(levels), url=url,
+    )
 
 
 def page_start() -> Filters:
@@ -90,12 +140,45 @@ def page_start() -> Filters:
     the page on every rerun, and Streamlit's AppTest sees them too.  With no data at all the
     page shows how to get some and stops.
     """
+    menu = st.sidebar.container()
     chosen = sidebar_filters()
+    st.session_state["_filters"] = chosen
+    with menu:
+        for path, title, icon, _ in PAGES:
+            st.page_link(path, label=title, icon=icon, query_params=current_query())
     demo_notice()
     if chosen is None:
         no_data_notice()
         st.stop()
     return chosen
+
+
+def pick_school(f: Filters) -> str:
+    """The school whose profile is shown, bound to the URL (``?school=…``)."""
+    frame = view("schools", f.municipality_id)
+    names = dict(zip(frame["id"], frame["short_name"]))
+    ids = list(names)
+    default = f.school_ids[0] if f.school_ids else ids[0]
+    _stale("school", list(names.values()), "Школа")
+    chosen = st.session_state.get("school")
+    index = None if chosen in names else ids.index(default)
+    if chosen is not None and chosen not in names:
+        del st.session_state["school"]
+    return st.selectbox("Школа", ids, index=index, format_func=names.get,
+                        key="school", bind="query-params")
+
+
+def current_query() -> dict[str, list[str] | str]:
+    """The current filters as URL parameters, to carry along when jumping to another page."""
+    chosen = st.session_state.get("_filters")
+    return chosen.query() if chosen else {}
+
+
+def open_school(school_id: str) -> None:
+    """Jump to a school's profile.  The school goes through the session, not the URL: this
+    Streamlit drops bound parameters on a page switch."""
+    st.session_state["school"] = school_id
+    st.switch_page(SCHOOL_PAGE)
 
 
 # -- common blocks -----------------------------------------------------------------------------
@@ -116,8 +199,9 @@ def demo_notice() -> None:
 def metric(where, label: str, share: float | None, change: float | None = None,
            help: str | None = None) -> None:
     """A percentage with its change from last year; no change shown when either year is missing."""
+    flat = not is_missing(change) and round(change * 100) == 0
     where.metric(label, percent(share), delta=None if is_missing(change) else points(change),
-                 help=help)
+                 delta_color="off" if flat else "normal", help=help)
 
 
 def no_data_notice() -> None:
@@ -125,11 +209,34 @@ def no_data_notice() -> None:
                "`python -m indicators demo`.")
 
 
-def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str) -> None:
-    """A chart with the same numbers as a table one click away, downloadable as .xlsx."""
-    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
+def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
+    """A count that opens the list of the schools behind it, each a link to its profile."""
+    with st.popover(label, disabled=frame.empty, use_container_width=True):
+        for row in frame.itertuples():
+            st.page_link(SCHOOL_PAGE, label=row.name,
+                         query_params={**current_query(), "school": row.org_unit_id})
+
+
+def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str,
+          clickable_schools: bool = False) -> None:
+    """A chart with the same numbers as a table one click away, downloadable as .xlsx.
+
+    With ``clickable_schools`` the figure's points carry a school id as ``customdata`` and a
+    click opens that school's profile.
+    """
+    if clickable_schools:
+        event = st.plotly_chart(fig, key=f"chart-{key}", on_select="rerun",
+                                selection_mode="points", config={"displaylogo": False})
+        picked = [p.get("customdata") for p in (event.selection.points if event else [])]
+        picked = [c[0] if isinstance(c, (list, tuple)) else c for c in picked if c]
+        if picked:
+            open_school(str(picked[0]))
+        st.caption("Щёлкните по школе на графике, чтобы открыть её профиль.")
+    else:
+        st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
     with st.expander("Таблица с данными графика"):
-        st.dataframe(table, hide_index=True, key=f"table-{key}")
+        st.dataframe(table, hide_index=True, key=f"table-{key}",
+                     column_config=link_columns(table))
         st.download_button(
             "Скачать таблицу (.xlsx)",
             data=lambda: frames_to_xlsx({"Данные": table}),  # built on click only
@@ -137,3 +244,13 @@ def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str) -> No
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download-{key}",
         )
+
+
+def link_columns(table: pd.DataFrame) -> dict:
+    """Columns named «Подтверждение…» hold web links (the views keep only http/https ones)."""
+    return {c: st.column_config.LinkColumn(c, display_text="открыть документ")
+            for c in table.columns if str(c).startswith("Подтверждение")}
+
+
+def xlsx_name(what: str, f: Filters) -> str:
+    return f"{what}_{f.year.replace('/', '-')}.xlsx"

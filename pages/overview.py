@@ -4,18 +4,16 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures import period_label
+from indicators.measures import LEVEL_LABELS
 
 f = ui.page_start()
-
-data = ui.view("overview", f.period, f.municipality_id)
-year = period_label(f.period)
+data = ui.view("overview", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
 muni, dept = data.municipality, data.department
 
-st.title(f"Обзор за {year} учебный год")
+st.title(f"Обзор за {f.year} учебный год")
 st.caption(f.municipality_name)
 
-cols = st.columns(4)
+cols = st.columns(3)
 ui.metric(cols[0], "Соответствие по школам", muni.get("compliance"), muni.get("change"),
           help="Σ баллов всех школ / Σ максимальных баллов по заполненным показателям; "
                "изменение — к прошлому учебному году, в процентных пунктах.")
@@ -25,25 +23,29 @@ ui.metric(cols[1], "Управление образования", None if dept i
 ui.metric(cols[2], "Полнота данных", muni.get("completeness"),
           help="Доля ожидаемых оценок школ, которые поданы. Нет данных — не ноль.")
 cols[2].caption(f"Сдали данные: {int(muni.get('units_submitted', 0))} из {int(muni.get('units', 0))} школ")
-levels = data.levels
-cols[3].metric("Школ на высоком уровне", levels["high"])
-cols[3].caption(
-    f"Средний: {levels['medium']} · низкий: {levels['low']} · "
-    f"недостаточно данных: {levels['insufficient']} · нет данных: {levels['no_data']}"
-)
+
+st.markdown("**Школы по уровням** — нажмите, чтобы увидеть список")
+level_cols = st.columns(len(data.levels))
+for col, (level, count) in zip(level_cols, data.levels.items()):
+    with col:
+        ui.school_list(f"{LEVEL_LABELS[level]}: {count}", data.by_level[level], key=f"level-{level}")
 
 if len(data.not_submitted):
-    st.warning("Не сдали данные за " + year + ": " + ", ".join(data.not_submitted["short_name"]))
+    st.warning(f"Не сдали данные за {f.year}: " + ", ".join(data.not_submitted["short_name"]))
+if f.school_ids or f.levels:
+    st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
 ui.chart(
-    charts.compliance_bars(data.schools, f"Соответствие школ критериям, {year}", ui.thresholds()),
+    charts.compliance_bars(data.schools, f"Соответствие школ критериям, {f.year}", ui.thresholds()),
     charts.compliance_table(data.schools),
-    key="overview-bars",
-    filename=f"соответствие_школ_{year.replace('/', '-')}.xlsx",
+    key="overview-bars", filename=ui.xlsx_name("соответствие_школ", f), clickable_schools=True,
 )
 ui.chart(
-    charts.criteria_heatmap(data.by_criterion, f"Школы × группы критериев, {year}"),
+    charts.criteria_heatmap(data.by_criterion, f"Школы × группы критериев, {f.year}"),
     charts.heatmap_table(data.by_criterion),
-    key="overview-heatmap",
-    filename=f"школы_по_критериям_{year.replace('/', '-')}.xlsx",
+    key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f),
 )
+
+st.subheader(f"Показатели управления образования, {f.year}")
+st.dataframe(data.department_indicators.drop(columns=["status"]), hide_index=True,
+             column_config=ui.link_columns(data.department_indicators))

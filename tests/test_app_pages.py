@@ -31,6 +31,19 @@ def app(demo_path, monkeypatch) -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
+def _popovers(at: AppTest) -> list[str]:
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if type(child).__name__ == "Block" and child.type == "popover":
+                found.append(child.proto.popover.label)
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
 def _metric(at: AppTest, label: str):
     found = [m for m in at.metric if m.label == label]
     assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
@@ -57,7 +70,8 @@ def test_overview_shows_the_computed_figures(app, demo_path, period):
     assert _metric(app, "Соответствие по школам").value == percent(expected.municipality["compliance"])
     assert _metric(app, "Управление образования").value == percent(expected.department["compliance"])
     assert _metric(app, "Полнота данных").value == percent(expected.municipality["completeness"])
-    assert _metric(app, "Школ на высоком уровне").value == str(expected.levels["high"])
+    assert f"Высокий: {expected.levels['high']}" in _popovers(app)
+    assert f"Низкий: {expected.levels['low']}" in _popovers(app)
     table = app.dataframe[0].value
     assert list(table["Организация"]) == list(
         expected.schools.sort_values("compliance", ascending=False, na_position="last")["name"])
@@ -88,3 +102,37 @@ def test_a_stale_year_in_the_url_falls_back_with_a_notice(app):
     assert not app.exception
     assert app.selectbox(key="year").value == period_label(2024)
     assert any("1999/00" in t.value for t in app.toast)
+
+
+def test_school_and_level_filters_narrow_the_charts_not_the_municipal_figures(app, demo_path):
+    app.query_params["level"] = "Высокий"
+    app.run()
+    assert not app.exception
+    db = ready_db(demo_path)
+    expected = views.overview(db, 2024, MUNICIPALITY_ID, (), ("high",))
+    whole = views.overview(db, 2024, MUNICIPALITY_ID)
+    table = app.dataframe[0].value
+    assert len(table) == expected.levels["high"] == len(expected.schools)
+    assert set(table["Уровень"]) == {"Высокий"}
+    assert _metric(app, "Соответствие по школам").value == percent(whole.municipality["compliance"])
+
+
+@pytest.mark.parametrize("school, period", [("oosh-5", 2024), ("sosh-1", 2021)])
+def test_school_page_shows_the_profile(app, demo_path, school, period):
+    app.switch_page("pages/school.py").run()
+    app.selectbox(key="school").select(school)
+    app.selectbox(key="year").select(period_label(period)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    profile = views.school_profile(ready_db(demo_path), school, period, MUNICIPALITY_ID)
+    assert app.title[0].value == profile.name
+    row = profile.history[profile.history["period"] == period].iloc[0]
+    assert _metric(app, "Соответствие").value == percent(row["compliance"])
+    indicators = [d.value for d in app.dataframe if "Код" in d.value.columns][0]
+    assert list(indicators["Код"]) == [f"S{n:02d}" for n in range(1, 12)]
+    assert list(indicators["Оценка"]) == list(profile.indicators["Оценка"])
+
+
+def test_oosh5_cycle_breaks_at_analysis(app):
+    app.switch_page("pages/school.py").run()
+    app.selectbox(key="school").select("oosh-5").run()
+    assert any("прерывается на этапе «Анализ»" in w.value for w in app.warning)

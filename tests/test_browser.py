@@ -62,3 +62,29 @@ def test_a_copied_link_opens_the_same_year(browser, tmp_path):
         assert "year=2023%2F24" in page.url
         assert page_errors(page) == []
         page.close()
+
+
+def test_school_page_opens_from_the_menu_and_from_a_bar_click(browser, tmp_path):
+    """The menu opens the School page; a bar click opens that school's profile."""
+    with cold_server(tmp_path / "school.duckdb") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"{url}/overview?year=2023%2F24")
+        page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+        page.locator("[data-testid=stSidebar] a:has-text('Школа')").click()
+        page.wait_for_selector("h1:has-text('МБОУ')", timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        text = page.locator("body").inner_text()
+        assert "Управленческий цикл школы" in text
+        assert page_errors(page) == []
+        page.screenshot(path=str(ARTIFACTS / "school.png"), full_page=True)
+
+        page.goto(f"{url}/overview")
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        bar = page.locator(".js-plotly-plot .bars .point path").last  # the top (best) bar
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector("h1:has-text('Гимназия № 3')", timeout=30_000)  # best in 2024/25
+        assert "/school" in page.url
+        assert page_errors(page) == []
+        page.close()

@@ -1,9 +1,4 @@
-"""Chart builders: pure functions from a DataFrame to a Plotly figure, testable without Streamlit.
-
-Every chart says what it shows and for which school year, labels its axes in Russian, shows
-percentages as percentages and never lets colour carry meaning alone: each bar carries the
-number and the level's name.  The level colours are Okabe–Ito, safe for colour-blind readers.
-"""
+"""Overview charts: compliance per school and the schools × criteria heatmap."""
 
 from __future__ import annotations
 
@@ -12,51 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .measures import LEVEL_LABELS, Thresholds
-
-LEVEL_COLORS = {
-    "high": "#009E73",          # bluish green
-    "medium": "#E69F00",        # orange
-    "low": "#D55E00",           # vermillion
-    "insufficient": "#8C8C8C",  # grey: a level cannot be given
-    "no_data": "#D9D9D9",       # light grey: nothing submitted
-}
-FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=14, color="#222")
-NO_DATA_TEXT = "нет данных"
-
-
-def is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def percent(value: float | None, digits: int = 0) -> str:
-    """0.925 -> '93 %'; missing -> 'нет данных' (a missing value is never shown as 0)."""
-    if is_missing(value):
-        return NO_DATA_TEXT
-    return f"{value * 100:.{digits}f} %".replace(".", ",")
-
-
-def points(value: float | None) -> str:
-    """A change in percentage points with its sign: +4 п.п., −3 п.п."""
-    if is_missing(value):
-        return "—"
-    pts = round(value * 100)
-    sign = "+" if pts > 0 else ("−" if pts < 0 else "±")
-    return f"{sign}{abs(pts)} п.п."
-
-
-def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=18)),
-        font=FONT,
-        height=height,
-        margin=dict(l=10, r=30, t=70, b=50),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        hoverlabel=dict(font_size=14),
-        separators=", ",
-    )
-    return fig
+from ..measures import LEVEL_LABELS, Thresholds
+from .base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, wrap
 
 
 def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Thresholds()) -> go.Figure:
@@ -104,7 +56,7 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
     fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
                      gridcolor="#eee")
     fig.update_yaxes(title_text=None, automargin=True)
-    return _base_layout(fig, title, height=max(320, 34 * len(data) + 130))
+    return base_layout(fig, title, height=max(320, 34 * len(data) + 130))
 
 
 def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -119,7 +71,7 @@ def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
                              aggfunc="first", dropna=False).reindex(index=units, columns=crit)
     z = grid.to_numpy(dtype=float) * 100
     text = [[NO_DATA_TEXT if math.isnan(v) else f"{v:.0f} %" for v in row] for row in z]
-    wrapped = [_wrap(c, 28) for c in crit]
+    wrapped = [wrap(c, 28) for c in crit]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -139,22 +91,9 @@ def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
     fig.update_xaxes(title_text=None, side="top", tickangle=0, automargin=True)
-    _base_layout(fig, title, height=max(340, 30 * len(units) + 220))
+    base_layout(fig, title, height=max(340, 30 * len(units) + 220))
     fig.update_layout(margin=dict(t=125), title=dict(y=0.985, yanchor="top"))
     return fig
-
-
-def _wrap(text: str, width: int) -> str:
-    """Break a long axis label into lines so it never overlaps its neighbour."""
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 
 # -- the tables behind the charts --------------------------------------------------------------

@@ -1,0 +1,16 @@
+"""Chart builders: pure functions from a DataFrame to a Plotly figure, testable without Streamlit.
+
+One module per page; ``base`` holds the palette, number formats and layout they share.  Each
+chart comes with a ``*_table`` function giving the same numbers as a table with Russian headers.
+"""
+
+from .base import LEVEL_COLORS, STATUS_COLORS, is_missing, percent, points  # noqa: F401
+from .overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
+from .school import (  # noqa: F401
+    criteria_compare,
+    criteria_compare_table,
+    cycle_strip,
+    history_bars,
+    history_table,
+    stages_table,
+)

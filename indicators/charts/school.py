@@ -1,0 +1,108 @@
+"""School-profile charts: compliance over the years, criteria against the municipality, the
+management-cycle strip."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..measures import LEVEL_LABELS, STAGE_STATUS_LABELS, period_label
+from .base import LEVEL_COLORS, STATUS_COLORS, base_layout, percent, wrap
+
+_STAGE_COLORS = {
+    "present": STATUS_COLORS["met"],
+    "partial": STATUS_COLORS["partial"],
+    "missing": STATUS_COLORS["not_met"],
+    "no_data": STATUS_COLORS["no_data"],
+    "not_applicable": STATUS_COLORS["not_applicable"],
+}
+
+
+def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
+    """The school's compliance per school year (level colours) and the municipal average line."""
+    years = [period_label(p) for p in history["period"]]
+    fig = go.Figure(go.Bar(
+        x=years, y=history["compliance"].fillna(0) * 100, name="Школа",
+        marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in history["level"]],
+        text=[f"{percent(c)}<br>{LEVEL_LABELS.get(lv, lv)}" for c, lv in
+              zip(history["compliance"], history["level"])],
+        textposition="outside",
+        hovertemplate="%{x}: %{text}<extra>Школа</extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=years, y=history["municipal"] * 100, name="Среднее по муниципалитету",
+        mode="lines+markers", line=dict(color="#333", dash="dash"),
+        hovertemplate="%{x}: %{y:.0f} %<extra>Муниципалитет</extra>",
+    ))
+    fig.update_yaxes(title_text="Соответствие, %", range=[0, 115], ticksuffix=" %")
+    fig.update_xaxes(title_text="Учебный год", type="category")
+    fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    return base_layout(fig, title, height=420)
+
+
+def criteria_compare(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Per group of criteria: the school beside the municipal average."""
+    labels = [wrap(c, 40) for c in frame["criterion"]]
+    fig = go.Figure()
+    for column, name, color in (("school", "Школа", "#0072B2"),
+                                ("municipal", "Среднее по муниципалитету", "#B8B8B8")):
+        fig.add_trace(go.Bar(
+            y=labels, x=frame[column].fillna(0) * 100, name=name, orientation="h",
+            marker_color=color, text=[percent(v) for v in frame[column]], textposition="outside",
+            hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text="Соответствие, %", range=[0, 115], ticksuffix=" %")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
+    return base_layout(fig, title, height=160 + 90 * len(frame))
+
+
+def cycle_strip(stages: pd.DataFrame, title: str) -> go.Figure:
+    """The seven stages left to right, each coloured and named by its status; the first break
+    is outlined and marked «разрыв»."""
+    fig = go.Figure()
+    for row in stages.itertuples():
+        x0 = row.stage_no - 1
+        fig.add_shape(type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=0, y1=1,
+                      fillcolor=_STAGE_COLORS[row.status],
+                      line=dict(color="#000" if row.is_break else "#fff", width=4 if row.is_break else 1))
+        dark = row.status in ("present", "missing")
+        fig.add_annotation(
+            x=x0 + 0.5, y=0.5, showarrow=False,
+            text=f"<b>{wrap(row.label, 9)}</b><br>{STAGE_STATUS_LABELS[row.status]}"
+                 + ("<br><b>РАЗРЫВ</b>" if row.is_break else ""),
+            font=dict(color="white" if dark else "#222", size=11),
+        )
+    fig.update_xaxes(visible=False, range=[0, 7])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    base_layout(fig, title, height=220)
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
+    return fig
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Учебный год": [period_label(p) for p in history["period"]],
+        "Соответствие, %": (history["compliance"] * 100).round(1),
+        "Уровень": history["level"].map(LEVEL_LABELS),
+        "Полнота, %": (history["completeness"] * 100).round(1),
+        "Среднее по муниципалитету, %": (history["municipal"] * 100).round(1),
+    })
+
+
+def criteria_compare_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Группа критериев": frame["criterion"],
+        "Школа, %": (frame["school"] * 100).round(1),
+        "Среднее по муниципалитету, %": (frame["municipal"] * 100).round(1),
+    })
+
+
+def stages_table(stages: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Этап": stages["label"],
+        "Состояние": stages["status"].map(STAGE_STATUS_LABELS),
+        "Заполнено показателей": stages["assessed"],
+        "Ожидалось": stages["expected"],
+        "Разрыв цикла": stages["is_break"].map({True: "да", False: ""}),
+    })

@@ -1,0 +1,94 @@
+"""Lists the filters offer: school years, municipalities, schools, directions."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from ..db import Database
+from ..catalog import STAGE_LABELS
+from ..measures import periods
+
+
+def available_periods(db: Database) -> list[int]:
+    return periods(db)
+
+
+def municipalities(db: Database) -> pd.DataFrame:
+    return db.read("SELECT id, name, short_name FROM org_unit WHERE kind = 'municipality' "
+                   "ORDER BY ord, name")
+
+
+def schools(db: Database, municipality_id: str) -> pd.DataFrame:
+    """The municipality's schools, closed ones included (their history stays browsable)."""
+    return db.read(
+        "SELECT id, name, short_name, school_type, opened_period, closed_period FROM org_unit "
+        "WHERE kind = 'school' AND parent_id = ? ORDER BY ord, name",
+        [municipality_id],
+    )
+
+
+def directions(db: Database) -> pd.DataFrame:
+    """Directions that have indicators (the ones the criteria filters apply to)."""
+    return db.read(
+        "SELECT d.id, d.title FROM direction d WHERE EXISTS "
+        "(SELECT 1 FROM indicator i WHERE i.direction_id = d.id) ORDER BY d.id"
+    )
+
+
+STATUS_LABELS = {
+    "met": "Выполнено",
+    "partial": "Частично",
+    "not_met": "Не выполнено",
+    "not_applicable": "Не применяется",
+    "no_data": "Нет данных",
+}
+
+
+def safe_link(url: object) -> str | None:
+    """Only http/https links are made clickable; anything else (javascript:, file:) is not."""
+    if isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https"):
+        return url.strip()
+    return None
+
+
+def unit_indicators(db: Database, unit_id: str, period: int,
+                    direction: str | None = None) -> pd.DataFrame:
+    """Every indicator of the unit's level in force that year, with its status in words.
+
+    No data, not met and not applicable are three different statuses, never a silent zero.
+    """
+    frame = db.read(
+        """
+        SELECT i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
+               a.score, coalesce(a.not_applicable, FALSE) AS na, a.evidence_url, a.comment,
+               a.indicator_id IS NOT NULL AS has_row
+        FROM org_unit u
+        JOIN indicator i ON i.level = u.kind
+        JOIN criterion c ON c.id = i.criterion_id
+        LEFT JOIN assessment a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = $p
+        WHERE u.id = $u AND $p >= i.first_period AND (i.last_period IS NULL OR $p <= i.last_period)
+          AND ($d IS NULL OR i.direction_id = $d)
+        ORDER BY i.ord, i.id
+        """,
+        {"u": unit_id, "p": int(period), "d": direction},
+    )
+    status = pd.Series("no_data", index=frame.index)
+    status[frame["na"]] = "not_applicable"
+    scored = frame["score"].notna() & ~frame["na"]
+    status[scored & (frame["score"] >= frame["max_score"])] = "met"
+    status[scored & (frame["score"] == 0)] = "not_met"
+    status[scored & (frame["score"] > 0) & (frame["score"] < frame["max_score"])] = "partial"
+    frame["status"] = status
+    return pd.DataFrame({
+        "Код": frame["code"],
+        "Показатель": frame["title"],
+        "Группа критериев": frame["criterion"],
+        "Этап цикла": frame["stage"].map(STAGE_LABELS),
+        "Оценка": frame["status"].map(STATUS_LABELS),
+        "Балл": frame["score"],
+        "Подтверждение": frame["evidence_url"].map(safe_link),
+        "Комментарий": frame["comment"],
+        "status": frame["status"],
+    })

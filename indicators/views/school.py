@@ -1,0 +1,69 @@
+"""Школа: one school's profile: its years, its criteria against the municipality, its cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..catalog import STAGE_LABELS
+from ..db import Database
+from ..measures import (
+    Thresholds,
+    aggregate_compliance,
+    compliance,
+    periods,
+    persistent_gaps,
+    stage_status,
+)
+from .common import unit_indicators
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    school_id: str
+    name: str
+    history: pd.DataFrame        # the school's compliance per year, with the municipal average
+    by_criterion: pd.DataFrame   # criterion, school, municipality (compliance) for the year
+    stages: pd.DataFrame         # the seven stages with status and the break
+    indicators: pd.DataFrame     # every indicator with status, evidence, comment, gap flag
+    missing: list[str]           # what is missing, in plain words
+
+
+def school_profile(db: Database, school_id: str, period: int, municipality_id: str,
+                   direction: str | None = None, thresholds: Thresholds | None = None) -> SchoolProfile:
+    t = thresholds or Thresholds.from_db(db)
+    years = periods(db)
+    own = compliance(db, years, direction=direction, thresholds=t)
+    own = own[own["org_unit_id"] == school_id]
+    avg = aggregate_compliance(db, years, direction=direction, thresholds=t)
+    avg = avg[avg["org_unit_id"] == municipality_id][["period", "compliance"]]
+    history = own.merge(avg.rename(columns={"compliance": "municipal"}), on="period", how="left")
+
+    crit = db.read("SELECT id AS criterion_id, title AS criterion, ord FROM criterion")
+    mine = compliance(db, [period], by="criterion", direction=direction, thresholds=t)
+    mine = mine[mine["org_unit_id"] == school_id][["criterion_id", "compliance"]]
+    pooled = aggregate_compliance(db, [period], by="criterion", direction=direction, thresholds=t)
+    pooled = pooled[pooled["org_unit_id"] == municipality_id][["criterion_id", "compliance"]]
+    by_criterion = (crit.merge(mine.rename(columns={"compliance": "school"}), on="criterion_id")
+                    .merge(pooled.rename(columns={"compliance": "municipal"}), on="criterion_id", how="left")
+                    .sort_values("ord").reset_index(drop=True))
+
+    stages = stage_status(db, period, direction=direction)
+    stages = stages[stages["org_unit_id"] == school_id].reset_index(drop=True)
+    stages["label"] = stages["stage"].map(STAGE_LABELS)
+
+    table = unit_indicators(db, school_id, period, direction)
+    gap_frame = persistent_gaps(db, period)
+    gaps = set(gap_frame.loc[gap_frame["org_unit_id"] == school_id, "indicator_id"])
+    table["Два года подряд не выполняется"] = table["Код"].isin(gaps).map({True: "да", False: ""})
+
+    missing = [
+        f"{row['Код']} «{row['Показатель']}» (этап «{row['Этап цикла']}»): "
+        + ("нет данных" if row["status"] == "no_data" else "не выполнено")
+        + (" — второй год подряд" if row["Код"] in gaps else "")
+        for _, row in table.iterrows() if row["status"] in ("no_data", "not_met")
+    ]
+    name = db.scalar("SELECT name FROM org_unit WHERE id = ?", [school_id]) or school_id
+    return SchoolProfile(school_id, name, history.reset_index(drop=True), by_criterion, stages,
+                         table, missing)

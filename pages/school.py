@@ -1,0 +1,51 @@
+"""Школа: one school's profile — its years, its criteria, where its management cycle breaks."""
+
+import streamlit as st
+
+import ui
+from indicators import charts
+from indicators.charts import percent
+from indicators.measures import LEVEL_LABELS, STAGE_STATUS_LABELS
+
+f = ui.page_start()
+school_id = ui.pick_school(f)
+data = ui.view("school_profile", school_id, f.period, f.municipality_id, f.direction)
+
+st.title(data.name)
+st.caption(f"Профиль школы · {f.year} учебный год · {f.municipality_name}")
+
+this_year = data.history[data.history["period"] == f.period]
+cols = st.columns(3)
+if len(this_year):
+    row = this_year.iloc[0]
+    ui.metric(cols[0], "Соответствие", row["compliance"], row["change"])
+    cols[1].metric("Уровень", LEVEL_LABELS.get(row["level"], row["level"]))
+    ui.metric(cols[2], "Полнота данных", row["completeness"])
+breaks = data.stages[data.stages["is_break"]]
+if len(breaks):
+    b = breaks.iloc[0]
+    st.warning(f"Управленческий цикл прерывается на этапе «{b['label']}» "
+             f"({STAGE_STATUS_LABELS[b['status']]}).")
+elif len(data.stages):
+    st.success("Управленческий цикл замкнут: все этапы подтверждены хотя бы частично.")
+
+ui.chart(charts.cycle_strip(data.stages, f"Управленческий цикл школы, {f.year}"),
+         charts.stages_table(data.stages), key="school-cycle",
+         filename=ui.xlsx_name("цикл_школы", f))
+ui.chart(charts.history_bars(data.history, "Соответствие школы по учебным годам и среднее по муниципалитету"),
+         charts.history_table(data.history), key="school-history",
+         filename=ui.xlsx_name("школа_по_годам", f))
+ui.chart(charts.criteria_compare(data.by_criterion, f"Группы критериев: школа и среднее по муниципалитету, {f.year}"),
+         charts.criteria_compare_table(data.by_criterion), key="school-criteria",
+         filename=ui.xlsx_name("школа_по_критериям", f))
+
+st.subheader(f"Показатели школы, {f.year}")
+st.dataframe(data.indicators.drop(columns=["status"]), hide_index=True,
+             column_config=ui.link_columns(data.indicators), key="school-indicators")
+st.subheader("Чего не хватает")
+if data.missing:
+    st.markdown("\n".join(f"- {line}" for line in data.missing))
+else:
+    st.markdown("Все показатели выполнены или частично выполнены.")
+st.caption(f"Соответствие за год: {percent(this_year['compliance'].iloc[0]) if len(this_year) else 'нет данных'}. "
+           "«Нет данных» — школа не прислала значение; «Не применяется» — показатель к школе не относится.")

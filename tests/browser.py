@@ -86,3 +86,11 @@ def page_errors(page) -> list[str]:
     """Texts of every error box Streamlit shows on the page."""
     boxes = page.locator("[data-testid=stException], [data-testid=stAlertContentError]")
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def open_app(browser, url: str, height: int = 1600):
+    """A new page on ``url``, returned once a chart has been drawn (a cold start may be slow)."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+    return page

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cold_server, page_errors, require_chromium
+from tests.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    cold_server,
+    open_app,
+    page_errors,
+    require_chromium,
+)
 
 PAGES = ["", "overview"]
 
@@ -51,9 +59,7 @@ def test_cold_start_shows_charts_and_no_error(browser, tmp_path):
 
 def test_a_copied_link_opens_the_same_year(browser, tmp_path):
     with cold_server(tmp_path / "link.duckdb") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1200})
-        page.goto(f"{url}/overview?year=2021%2F22")
-        page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+        page = open_app(browser, f"{url}/overview?year=2021%2F22")
         assert page.locator("h1").first.inner_text() == "Обзор за 2021/22 учебный год"
         page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
         page.get_by_role("option", name="2023/24").click()
@@ -67,9 +73,7 @@ def test_a_copied_link_opens_the_same_year(browser, tmp_path):
 def test_school_page_opens_from_the_menu_and_from_a_bar_click(browser, tmp_path):
     """The menu opens the School page; a bar click opens that school's profile."""
     with cold_server(tmp_path / "school.duckdb") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1600})
-        page.goto(f"{url}/overview?year=2023%2F24")
-        page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+        page = open_app(browser, f"{url}/overview?year=2023%2F24")
         page.locator("[data-testid=stSidebar] a:has-text('Школа')").click()
         page.wait_for_selector("h1:has-text('МБОУ')", timeout=30_000)
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)

@@ -25,10 +25,11 @@ ui.metric(cols[2], "Полнота данных", muni.get("completeness"),
 cols[2].caption(f"Сдали данные: {int(muni.get('units_submitted', 0))} из {int(muni.get('units', 0))} школ")
 
 st.markdown("**Школы по уровням** — нажмите, чтобы увидеть список")
-level_cols = st.columns(len(data.levels))
-for col, (level, count) in zip(level_cols, data.levels.items()):
-    with col:
-        ui.school_list(f"{LEVEL_LABELS[level]}: {count}", data.by_level[level], key=f"level-{level}")
+for row in (("high", "medium", "low"), ("insufficient", "no_data")):
+    for col, level in zip(st.columns(3), row):
+        with col:
+            ui.school_list(f"{LEVEL_LABELS[level]}: {data.levels[level]}", data.by_level[level],
+                           key=f"level-{level}")
 
 if len(data.not_submitted):
     st.warning(f"Не сдали данные за {f.year}: " + ", ".join(data.not_submitted["short_name"]))

@@ -16,12 +16,12 @@ from indicators import config, views
 from indicators.charts import is_missing, percent, points
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
-from indicators.measures import LEVEL_LABELS, LEVELS, Thresholds, period_label
+from indicators.measures import LEVEL_LABELS, LEVELS, period_label
 from indicators.setup import ready_db
 
 SCHOOL_PAGE = "pages/school.py"
-# The app's pages, in menu order: (file, title, icon, url path).  app.py registers them; the
-# menu is drawn by page_start() so it keeps the filters in every link.
+# The app's pages, in menu order: (file, title, icon, url path).  app.py registers them and
+# page_start() draws the menu (Streamlit's own would list the pages/ folder by file name).
 PAGES = [
     ("pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
     (SCHOOL_PAGE, "Школа", ":material/school:", "school"),
@@ -49,10 +49,6 @@ def view(name: str, *args) -> object:
     return _cached(name, db.path, db.data_version(), args)
 
 
-def thresholds() -> Thresholds:
-    return Thresholds.from_db(database())
-
-
 # -- filters -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -64,15 +60,10 @@ class Filters:
     school_ids: tuple[str, ...]     # empty: all schools
     direction: str | None           # None: all directions
     levels: tuple[str, ...]         # empty: all levels
-    url: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # the filters as URL parameters
 
     @property
     def year(self) -> str:
         return period_label(self.period)
-
-    def query(self) -> dict:
-        """The filters as query parameters, to carry along to another page."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.url if v}
 
 
 def _stale(key: str, allowed: list[str], what: str) -> None:
@@ -118,18 +109,13 @@ def sidebar_filters() -> Filters | None:
                 format_func=lambda d: "Все направления" if d is None else dir_titles[d])
         elif len(dirs) == 1:
             st.caption(f"Направление: {dirs['title'].iloc[0]}")
-        level_options = [lv for lv in LEVELS]
-        _stale("level", [LEVEL_LABELS[lv] for lv in level_options], "Уровень")
-        levels = st.multiselect("Уровень школы", level_options, format_func=LEVEL_LABELS.get,
+        _stale("level", [LEVEL_LABELS[lv] for lv in LEVELS], "Уровень")
+        levels = st.multiselect("Уровень школы", list(LEVELS), format_func=LEVEL_LABELS.get,
                                 key="level", bind="query-params", placeholder="Все уровни")
-    url = (("year", label), ("muni", muni_names[muni] if len(munis) > 1 else ""),
-           ("schools", tuple(school_names[s] for s in chosen)),
-           ("direction", dir_titles.get(direction, "") if direction else ""),
-           ("level", tuple(LEVEL_LABELS[lv] for lv in levels)))
     return Filters(
         period=years[labels.index(label)], periods=tuple(years), municipality_id=muni,
         municipality_name=munis.set_index("id").loc[muni, "name"], school_ids=tuple(chosen),
-        direction=direction, levels=tuple(levels), url=url,
+        direction=direction, levels=tuple(levels),
     )
 
 
@@ -140,12 +126,10 @@ def page_start() -> Filters:
     the page on every rerun, and Streamlit's AppTest sees them too.  With no data at all the
     page shows how to get some and stops.
     """
-    menu = st.sidebar.container()
-    chosen = sidebar_filters()
-    st.session_state["_filters"] = chosen
-    with menu:
+    with st.sidebar:
         for path, title, icon, _ in PAGES:
-            st.page_link(path, label=title, icon=icon, query_params=current_query())
+            st.page_link(path, label=title, icon=icon)
+    chosen = sidebar_filters()
     demo_notice()
     if chosen is None:
         no_data_notice()
@@ -166,12 +150,6 @@ def pick_school(f: Filters) -> str:
         del st.session_state["school"]
     return st.selectbox("Школа", ids, index=index, format_func=names.get,
                         key="school", bind="query-params")
-
-
-def current_query() -> dict[str, list[str] | str]:
-    """The current filters as URL parameters, to carry along when jumping to another page."""
-    chosen = st.session_state.get("_filters")
-    return chosen.query() if chosen else {}
 
 
 def open_school(school_id: str) -> None:
@@ -210,11 +188,11 @@ def no_data_notice() -> None:
 
 
 def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
-    """A count that opens the list of the schools behind it, each a link to its profile."""
+    """A count that opens the list of the schools behind it, each opening its profile."""
     with st.popover(label, disabled=frame.empty, use_container_width=True):
         for row in frame.itertuples():
-            st.page_link(SCHOOL_PAGE, label=row.name,
-                         query_params={**current_query(), "school": row.org_unit_id})
+            if st.button(row.name, key=f"{key}-{row.org_unit_id}", type="tertiary"):
+                open_school(row.org_unit_id)
 
 
 def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str,

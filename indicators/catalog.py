@@ -37,7 +37,7 @@ STAGE_LABELS = {
     "decisions": "Решения",
     "effectiveness": "Анализ эффективности",
 }
-LEVEL_LABELS = {"municipality": "Муниципалитет", "school": "ОО"}
+UNIT_LEVELS = {"municipality": "Муниципалитет", "school": "ОО"}  # who an indicator applies to
 
 
 class CatalogError(ValueError):
@@ -144,7 +144,7 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
     checks = [
         (~ind["criterion_id"].isin(criteria), "criterion_id", "неизвестная группа критериев"),
         (~ind["stage"].isin(STAGES), "stage", f"этап должен быть одним из: {', '.join(STAGES)}"),
-        (~ind["level"].isin(LEVEL_LABELS), "level", "уровень должен быть municipality или school"),
+        (~ind["level"].isin(UNIT_LEVELS), "level", "уровень должен быть municipality или school"),
         (pd.to_numeric(ind["max_score"], errors="coerce").fillna(0) <= 0, "max_score",
          "максимальный балл должен быть положительным числом"),
     ]

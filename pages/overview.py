@@ -37,7 +37,7 @@ if f.school_ids or f.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
 ui.chart(
-    charts.compliance_bars(data.schools, f"Соответствие школ критериям, {f.year}", ui.thresholds()),
+    charts.compliance_bars(data.schools, f"Соответствие школ критериям, {f.year}", data.thresholds),
     charts.compliance_table(data.schools),
     key="overview-bars", filename=ui.xlsx_name("соответствие_школ", f), clickable_schools=True,
 )

@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.charts import percent
 from indicators.measures import LEVEL_LABELS, STAGE_STATUS_LABELS
 
 f = ui.page_start()
@@ -47,5 +46,5 @@ if data.missing:
     st.markdown("\n".join(f"- {line}" for line in data.missing))
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
-st.caption(f"Соответствие за год: {percent(this_year['compliance'].iloc[0]) if len(this_year) else 'нет данных'}. "
-           "«Нет данных» — школа не прислала значение; «Не применяется» — показатель к школе не относится.")
+st.caption("«Нет данных» — школа не прислала значение; «Не применяется» — показатель к школе "
+           "не относится; «Не выполнено» — значение прислано, подтверждения нет.")

@@ -136,3 +136,14 @@ def test_oosh5_cycle_breaks_at_analysis(app):
     app.switch_page("pages/school.py").run()
     app.selectbox(key="school").select("oosh-5").run()
     assert any("прерывается на этапе «Анализ»" in w.value for w in app.warning)
+
+
+def test_a_level_count_lists_its_schools_and_opens_a_profile(app, demo_path):
+    app.run()
+    low = views.overview(ready_db(demo_path), 2024, MUNICIPALITY_ID).by_level["low"]
+    buttons = {b.label: b for b in app.button}
+    assert set(low["name"]) <= set(buttons)
+    first = low.iloc[0]
+    buttons[first["name"]].click().run()
+    assert not app.exception
+    assert app.title[0].value == first["name"]

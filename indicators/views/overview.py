@@ -22,6 +22,7 @@ class Overview:
     by_level: dict[str, pd.DataFrame]  # the schools behind each level count
     not_submitted: pd.DataFrame
     department_indicators: pd.DataFrame  # the department's own indicators, one row each
+    thresholds: Thresholds             # the level bands the figures were computed with
 
 
 def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
@@ -54,6 +55,7 @@ def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[
         not_submitted=expected[expected["assessed"] == 0][["org_unit_id", "name", "short_name"]]
         .reset_index(drop=True),
         department_indicators=unit_indicators(db, municipality_id, period, direction),
+        thresholds=t,
     )
 
 

@@ -1,11 +1,17 @@
-"""Entry point: page setup and navigation.  Each page starts with ``ui.page_start()``, which
-draws the shared filters (defined once, in ui.py) inside the page's own run.
+"""Entry point: page setup, the menu, the shared filters, then the chosen page.
+
+The filters are drawn here, in the entry script, not in each page: Streamlit keeps the values
+(and their URL parameters) of widgets that the entry script draws when the user moves from
+page to page, so a year or a set of schools chosen on one page holds on the next, and a copied
+link opens the same view.  The pages live in ``app_pages/``, not ``pages/``: a folder named
+``pages`` makes Streamlit fall back to its old multipage mode, which runs a page without this
+script (no filters, no page config) whenever a session starts on it.
 
 Known trap: on a cold server several sessions run this script at once, each in its own
-thread, and concurrent first imports of pandas can deadlock-break into "partially initialized
-module 'pandas' has no attribute …".  So the heavy imports happen once, behind a process-wide
-lock (kept on the ``sys`` module, the one object every script thread already shares), before
-any page runs.
+thread, and concurrent first imports of pandas can break into "partially initialized module
+'pandas' has no attribute …".  So the heavy imports happen once, behind a process-wide lock
+(kept on the ``sys`` module, the one object every script thread already shares), before any
+page runs.
 """
 
 import sys
@@ -27,6 +33,7 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = [st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
-         for n, (path, title, icon, url) in enumerate(ui.PAGES)]
-st.navigation(pages, position="hidden").run()
+page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
+                      for n, (path, title, icon, url) in enumerate(ui.PAGES)])
+ui.app_frame()
+page.run()

@@ -19,13 +19,15 @@ from indicators.exports import frames_to_xlsx
 from indicators.measures import LEVEL_LABELS, LEVELS, period_label
 from indicators.setup import ready_db
 
-SCHOOL_PAGE = "pages/school.py"
-# The app's pages, in menu order: (file, title, icon, url path).  app.py registers them and
-# page_start() draws the menu (Streamlit's own would list the pages/ folder by file name).
+SCHOOL_PAGE = "app_pages/school.py"
+# The app's pages, in menu order: (file, title, icon, url path); app.py registers them.
 PAGES = [
-    ("pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
+    ("app_pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
     (SCHOOL_PAGE, "Школа", ":material/school:", "school"),
+    ("app_pages/indicators.py", "Показатели", ":material/checklist:", "indicators"),
+    ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
 ]
+_FILTERS = "_filters"  # session key: the Filters drawn by app_frame() for this run
 
 
 @st.cache_resource(show_spinner="Открываю базу данных…")
@@ -119,18 +121,19 @@ def sidebar_filters() -> Filters | None:
     )
 
 
-def page_start() -> Filters:
-    """What every page does first: the shared filters and the demo notice.
+def app_frame() -> None:
+    """What app.py draws around every page: the shared filters and the demo notice.
 
-    Drawn from within the page's run (not from app.py around it): the elements stay part of
-    the page on every rerun, and Streamlit's AppTest sees them too.  With no data at all the
-    page shows how to get some and stops.
+    The filters are kept for the page in the session (a fresh value each run); a page reads
+    them with :func:`filters`.
     """
-    with st.sidebar:
-        for path, title, icon, _ in PAGES:
-            st.page_link(path, label=title, icon=icon)
-    chosen = sidebar_filters()
+    st.session_state[_FILTERS] = sidebar_filters()
     demo_notice()
+
+
+def filters() -> Filters:
+    """The shared filters of this run; with no data at all, say how to get some and stop."""
+    chosen = st.session_state.get(_FILTERS)
     if chosen is None:
         no_data_notice()
         st.stop()
@@ -153,10 +156,23 @@ def pick_school(f: Filters) -> str:
 
 
 def open_school(school_id: str) -> None:
-    """Jump to a school's profile.  The school goes through the session, not the URL: this
-    Streamlit drops bound parameters on a page switch."""
+    """Jump to a school's profile.  The school goes through the session: the bound ``school``
+    parameter belongs to the School page and can't be set from another one."""
     st.session_state["school"] = school_id
-    st.switch_page(SCHOOL_PAGE)
+    st.switch_page(SCHOOL_PAGE, query_params={})  # {}: keep the bound filter parameters
+
+
+def pick_indicator(choices) -> str:
+    """The criterion or indicator the Indicators page shows, bound to the URL."""
+    labels = {c.key: c.label for c in choices}
+    _stale("indicator", list(labels.values()), "Показатель")
+    return st.selectbox("Группа критериев или показатель", list(labels), format_func=labels.get,
+                        key="indicator", bind="query-params")
+
+
+def choose_indicator(key: str) -> None:
+    """Callback: make ``key`` the indicator shown (a click on the ranking chart)."""
+    st.session_state["indicator"] = key
 
 
 # -- common blocks -----------------------------------------------------------------------------
@@ -178,7 +194,9 @@ def metric(where, label: str, share: float | None, change: float | None = None,
            help: str | None = None) -> None:
     """A percentage with its change from last year; no change shown when either year is missing."""
     flat = not is_missing(change) and round(change * 100) == 0
-    where.metric(label, percent(share), delta=None if is_missing(change) else points(change),
+    # Streamlit reads a fall from a leading ASCII hyphen, not from the typographic minus.
+    delta = None if is_missing(change) else points(change).replace("−", "-")
+    where.metric(label, percent(share), delta=delta,
                  delta_color="off" if flat else "normal", help=help)
 
 
@@ -196,23 +214,42 @@ def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
 
 
 def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str,
-          clickable_schools: bool = False) -> None:
+          clickable_schools: bool = False, on_pick=None, hint: str | None = None) -> None:
     """A chart with the same numbers as a table one click away, downloadable as .xlsx.
 
     With ``clickable_schools`` the figure's points carry a school id as ``customdata`` and a
-    click opens that school's profile.
+    click opens that school's profile.  With ``on_pick`` a click calls ``on_pick(customdata)``
+    before the rerun (so it may set other widgets' values).
     """
-    if clickable_schools:
-        event = st.plotly_chart(fig, key=f"chart-{key}", on_select="rerun",
-                                selection_mode="points", config={"displaylogo": False})
-        picked = [p.get("customdata") for p in (event.selection.points if event else [])]
-        picked = [c[0] if isinstance(c, (list, tuple)) else c for c in picked if c]
-        if picked:
-            open_school(str(picked[0]))
-        st.caption("Щёлкните по школе на графике, чтобы открыть её профиль.")
+    chart_key = f"chart-{key}"
+    if clickable_schools or on_pick:
+        def picked_now() -> None:
+            picked = _picked(st.session_state.get(chart_key))
+            if picked:
+                on_pick(picked[0])
+
+        event = st.plotly_chart(fig, key=chart_key, selection_mode="points",
+                                on_select=picked_now if on_pick else "rerun",
+                                config={"displaylogo": False})
+        if clickable_schools and (picked := _picked(event)):
+            open_school(picked[0])
+        st.caption(hint or "Щёлкните по школе на графике, чтобы открыть её профиль.")
     else:
-        st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
-    with st.expander("Таблица с данными графика"):
+        st.plotly_chart(fig, key=chart_key, config={"displaylogo": False})
+    table_block(table, key=key, filename=filename, title="Таблица с данными графика")
+
+
+def _picked(event) -> list[str]:
+    """The ``customdata`` ids of the clicked points (first value when it is a list)."""
+    points = event.selection.points if event else []
+    found = [p.get("customdata") for p in points]
+    return [str(c[0] if isinstance(c, (list, tuple)) else c) for c in found if c]
+
+
+def table_block(table: pd.DataFrame, *, key: str, filename: str, title: str,
+                expanded: bool = False) -> None:
+    """A table in an expander, with its .xlsx download."""
+    with st.expander(title, expanded=expanded):
         st.dataframe(table, hide_index=True, key=f"table-{key}",
                      column_config=link_columns(table))
         st.download_button(

@@ -77,7 +77,8 @@ def _facts_sql() -> str:
     return """
     facts AS (
         SELECT u.id AS org_unit_id, p.period, i.id AS indicator_id, i.criterion_id, i.stage,
-               i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na
+               i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
+               a.evidence_url
         FROM org_unit u
         JOIN indicator i ON i.level = u.kind
         JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
@@ -88,6 +89,8 @@ def _facts_sql() -> str:
           AND (u.opened_period IS NULL OR p.period >= u.opened_period)
           AND (u.closed_period IS NULL OR p.period < u.closed_period)
           AND ($direction IS NULL OR i.direction_id = $direction)
+          AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
+          AND ($parent IS NULL OR u.parent_id = $parent)
     )"""
 
 
@@ -110,7 +113,8 @@ _GROUP_COLUMNS = {"criterion": "criterion_id", "stage": "stage", "direction": "d
 
 
 def _params(db: Database, periods_: Iterable[int], kind: str, direction: str | None,
-            thresholds: Thresholds | None) -> dict:
+            thresholds: Thresholds | None, indicators: Iterable[str] | None = None,
+            parent_id: str | None = None) -> dict:
     t = thresholds or Thresholds.from_db(db)
     wanted = sorted(set(int(p) for p in periods_))
     with_previous = sorted(set(wanted) | {p - 1 for p in wanted})
@@ -119,6 +123,8 @@ def _params(db: Database, periods_: Iterable[int], kind: str, direction: str | N
         "wanted": wanted,
         "kind": kind,
         "direction": direction,
+        "indicators": None if indicators is None else list(indicators),
+        "parent": parent_id,
         "high": t.high,
         "medium": t.medium,
         "min_completeness": t.min_completeness,
@@ -156,9 +162,11 @@ def compliance(
     by: Group = None,
     direction: str | None = None,
     thresholds: Thresholds | None = None,
+    parent_id: str | None = None,
 ) -> pd.DataFrame:
     """Compliance of every unit of ``kind`` per period (optionally per criterion/stage/direction).
 
+    ``parent_id`` keeps the units of one municipality (the filter runs in SQL).
     Columns: org_unit_id, name, short_name, parent_id, period, [group], expected, assessed,
     score_sum, max_sum, compliance, completeness, level, change, previous_level.
     """
@@ -174,7 +182,7 @@ def compliance(
         f"SELECT u.name, u.short_name, u.parent_id, u.ord, r.* FROM ({sql}) r "
         f"JOIN org_unit u ON u.id = r.org_unit_id ORDER BY r.period, u.ord, u.name"
         + (f", r.{group[0]}" if group else ""),
-        _params(db, periods_, kind, direction, thresholds),
+        _params(db, periods_, kind, direction, thresholds, parent_id=parent_id),
     )
     return frame.drop(columns=["ord"])
 
@@ -258,7 +266,8 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     ORDER BY u.ord, u.name, st.stage_no
     """
     params = _params(db, [period], kind, direction, None)
-    params = {k: params[k] for k in ("periods", "kind", "direction")} | {"period": int(period)}
+    params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent")}
+              | {"period": int(period)})
     return db.read(sql, params)
 
 
@@ -272,8 +281,12 @@ def cycle_breaks(db: Database, period: int, *, kind: str = "school",
     return units.merge(breaks, on="org_unit_id", how="left").reset_index(drop=True)
 
 
-def persistent_gaps(db: Database, period: int, *, kind: str = "school") -> pd.DataFrame:
-    """Indicators scored 0 in ``period`` and in the year before, per unit."""
+def persistent_gaps(db: Database, period: int, *, kind: str = "school",
+                    parent_id: str | None = None) -> pd.DataFrame:
+    """Indicators scored 0 in ``period`` and in the year before, per unit.
+
+    Both years must count: the indicator in force and the unit open in each of them.
+    """
     return db.read(
         """
         SELECT a.org_unit_id, u.short_name, a.indicator_id, i.title, i.stage
@@ -282,12 +295,59 @@ def persistent_gaps(db: Database, period: int, *, kind: str = "school") -> pd.Da
                          AND b.period = a.period - 1
         JOIN org_unit u ON u.id = a.org_unit_id
         JOIN indicator i ON i.id = a.indicator_id
-        WHERE a.period = ? AND u.kind = ? AND a.score = 0 AND b.score = 0
-          AND NOT a.not_applicable AND NOT b.not_applicable
+        WHERE a.period = $p AND u.kind = $kind AND ($parent IS NULL OR u.parent_id = $parent)
+          AND a.score = 0 AND b.score = 0 AND NOT a.not_applicable AND NOT b.not_applicable
+          AND b.period >= i.first_period AND (i.last_period IS NULL OR a.period <= i.last_period)
+          AND (u.opened_period IS NULL OR b.period >= u.opened_period)
+          AND (u.closed_period IS NULL OR a.period < u.closed_period)
         ORDER BY u.ord, u.name, i.ord
         """,
-        [int(period), kind],
+        {"p": int(period), "kind": kind, "parent": parent_id},
     )
+
+
+SELECTION_STATUSES = ("met", "partial", "not_met", "no_data", "not_applicable")
+
+
+def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Iterable[str], *,
+                     kind: str = "school", parent_id: str | None = None,
+                     per_indicator: bool = False) -> pd.DataFrame:
+    """How each unit stands on a set of indicators (one indicator or a criterion), per period.
+
+    The status reads like a cycle stage's: ``met`` (every value in, all at maximum),
+    ``partial`` (some evidence, or values missing), ``not_met`` (values in, all zero),
+    ``no_data`` (nothing submitted), ``not_applicable`` (none of them applies).  A unit appears
+    only in the periods it was open.  ``evidenced`` counts values above zero and ``linked``
+    those of them with an http(s) document link: a claim without its document is what
+    "evidence coverage" shows.  With ``per_indicator`` each indicator of the set gets its own
+    row (an ``indicator_id`` column).
+    Columns: org_unit_id, name, short_name, period, [indicator_id], expected, assessed,
+    score_sum, max_sum, evidenced, linked, status.
+    """
+    per = ", indicator_id" if per_indicator else ""
+    sql = f"""
+    WITH {_facts_sql()},
+    agg AS (SELECT org_unit_id, period{per}, {_AGG_COLUMNS},
+                   count(*) FILTER (WHERE NOT na AND score > 0) AS evidenced,
+                   count(*) FILTER (WHERE NOT na AND score > 0
+                                    AND regexp_matches(trim(evidence_url), '^(?i)https?://\\S'))
+                       AS linked
+            FROM facts GROUP BY ALL)
+    SELECT a.org_unit_id, u.name, u.short_name, a.period{per.replace(", ", ", a.")}, a.expected,
+           a.assessed, a.score_sum,
+           a.max_sum, a.evidenced, a.linked,
+           CASE WHEN a.expected = 0 THEN 'not_applicable'
+                WHEN a.assessed = 0 THEN 'no_data'
+                WHEN a.evidenced = 0 THEN 'not_met'
+                WHEN a.assessed = a.expected AND a.score_sum = a.max_sum THEN 'met'
+                ELSE 'partial' END AS status
+    FROM agg a JOIN org_unit u ON u.id = a.org_unit_id
+    WHERE list_contains($wanted::INTEGER[], a.period)
+    ORDER BY a.period, u.ord, u.name{per.replace(", ", ", a.")}
+    """
+    params = _params(db, periods_, kind, None, None, indicators=indicator_ids, parent_id=parent_id)
+    params = {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent")}
+    return db.read(sql, params)
 
 
 def completeness(db: Database, period: int, *, parent_id: str | None = None,

@@ -15,7 +15,7 @@ from indicators.measures import period_label
 from indicators.setup import ready_db
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def _metric(at: AppTest, label: str):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_exception(app, page):
     app.run()
-    app.switch_page(f"pages/{page}").run()
+    app.switch_page(f"app_pages/{page}").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows no title"
 
@@ -119,7 +119,7 @@ def test_school_and_level_filters_narrow_the_charts_not_the_municipal_figures(ap
 
 @pytest.mark.parametrize("school, period", [("oosh-5", 2024), ("sosh-1", 2021)])
 def test_school_page_shows_the_profile(app, demo_path, school, period):
-    app.switch_page("pages/school.py").run()
+    app.switch_page("app_pages/school.py").run()
     app.selectbox(key="school").select(school)
     app.selectbox(key="year").select(period_label(period)).run()
     assert not app.exception, [e.value for e in app.exception]
@@ -133,7 +133,7 @@ def test_school_page_shows_the_profile(app, demo_path, school, period):
 
 
 def test_oosh5_cycle_breaks_at_analysis(app):
-    app.switch_page("pages/school.py").run()
+    app.switch_page("app_pages/school.py").run()
     app.selectbox(key="school").select("oosh-5").run()
     assert any("прерывается на этапе «Анализ»" in w.value for w in app.warning)
 
@@ -147,3 +147,83 @@ def test_a_level_count_lists_its_schools_and_opens_a_profile(app, demo_path):
     buttons[first["name"]].click().run()
     assert not app.exception
     assert app.title[0].value == first["name"]
+
+
+def _table_with(at: AppTest, column: str):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with column {column!r}"
+    return found[0]
+
+
+def test_filters_hold_across_a_page_switch(app):
+    """The filters are drawn by app.py, so a year and schools chosen on one page stay."""
+    app.run()
+    app.selectbox(key="year").select(period_label(2022))
+    app.multiselect(key="schools").select("sosh-6").run()
+    for page in ("indicators.py", "trends.py", "school.py", "overview.py"):
+        app.switch_page(f"app_pages/{page}").run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert app.selectbox(key="year").value == period_label(2022), page
+        assert app.multiselect(key="schools").value == ["sosh-6"], page
+    assert "2022/23" in app.title[0].value
+
+
+@pytest.mark.parametrize("key, period, schools", [
+    ("goal_justified", 2024, ()),
+    ("S06", 2022, ("sosh-6", "sosh-11", "oosh-5")),
+])
+def test_indicators_page_shows_the_computed_figures(app, demo_path, key, period, schools):
+    db = ready_db(demo_path)
+    choice = {c.key: c for c in views.indicator_choices(db)}[key]
+    names = dict(zip(views.schools(db, MUNICIPALITY_ID)["id"],
+                     views.schools(db, MUNICIPALITY_ID)["short_name"]))
+    app.query_params["year"] = period_label(period)
+    app.query_params["indicator"] = choice.label
+    if schools:
+        app.query_params["schools"] = [names[s] for s in schools]
+    app.switch_page("app_pages/indicators.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="indicator").value == key
+    expected = views.indicator_view(db, key, period, MUNICIPALITY_ID, schools)
+    assert _metric(app, "Выполняют полностью").value == percent(expected.met_share)
+    assert f"Нет данных: {expected.count('no_data')}" in _popovers(app)
+    assert f"Не выполняют: {expected.count('not_met')}" in _popovers(app)
+    shown = _table_with(app, "Два года подряд не выполняется")
+    assert list(shown["Школа"]) == list(expected.not_meeting["name"])
+    matrix = _table_with(app, period_label(period))
+    assert len(matrix) == len(schools or names)
+    ranking = _table_with(app, "Показатель")
+    expected_ranking = views.indicator_ranking(db, period, MUNICIPALITY_ID, schools)
+    assert list(ranking["Показатель"]) == list(expected_ranking["label"])
+
+
+def test_indicators_page_flags_two_year_gaps(app):
+    """СОШ № 11 never has targeted recommendations (S06) from 2022: flagged on the page."""
+    app.query_params["indicator"] = "S06 · Наличие адресных рекомендаций по результатам анализа (своего и/или внешнего)"
+    app.switch_page("app_pages/indicators.py").run()
+    assert app.selectbox(key="indicator").value == "S06"
+    assert any("два года подряд" in w.value.lower() and "СОШ № 11" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("period, schools", [(2024, ()), (2023, ("sosh-1", "sosh-6", "nosh-7"))])
+def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools):
+    db = ready_db(demo_path)
+    names = dict(zip(views.schools(db, MUNICIPALITY_ID)["id"],
+                     views.schools(db, MUNICIPALITY_ID)["short_name"]))
+    app.query_params["year"] = period_label(period)
+    if schools:
+        app.query_params["schools"] = [names[s] for s in schools]
+    app.switch_page("app_pages/trends.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    expected = views.trends(db, period, MUNICIPALITY_ID, schools)
+    for rating, colour in ((5, "Синий"), (1, "Красный"), (3, "Жёлтый")):
+        assert f"{colour}: {len(expected.by_rating[rating])}" in _popovers(app)
+    placement = _table_with(app, "Цвет")
+    assert len(placement) == len(expected.placed)
+    lines = _table_with(app, f"{period_label(period)}, %")
+    assert list(lines["Школа"])[:-1] == list(dict.fromkeys(expected.history["name"]))
+    if schools:
+        assert set(expected.history["org_unit_id"]) <= set(schools)
+        assert len(lines) == len(schools) + 1  # and the municipal average
+    movers = _table_with(app, "Было, %")
+    assert list(movers["Школа"]) == list(expected.improved["name"]) + list(expected.declined["name"])

@@ -19,7 +19,13 @@ from tests.browser import (
     require_chromium,
 )
 
-PAGES = ["", "overview"]
+# url path → text the page shows on the demo's latest year
+PAGES = {
+    "": "Обзор за 2024/25 учебный год",
+    "school": "Управленческий цикл школы, 2024/25",
+    "indicators": "Сколько школ выполняют каждый показатель, 2024/25",
+    "trends": "Состояние × динамика, 2024/25",
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,30 +42,30 @@ def browser():
 def test_cold_start_shows_charts_and_no_error(browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with cold_server(tmp_path / "cold.duckdb") as url:
-        # Several sessions hit the fresh server at the same moment: the import race, if any,
-        # shows on one of them.
+        # Every page, and the overview twice, hit the fresh server at the same moment: the
+        # import race, if any, shows on one of them.
+        paths = [*PAGES, ""]
         pages = []
-        for path in PAGES * 2:
-            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        for path in paths:
+            page = browser.new_page(viewport={"width": 1400, "height": 3400})
             page.goto(f"{url}/{path}", wait_until="commit")
             pages.append(page)
-        for page in pages:
+        for path, page in zip(paths, pages):
             page.wait_for_selector(".js-plotly-plot", timeout=90_000)
-            page.wait_for_timeout(500)
+            page.wait_for_timeout(1500)
             text = page.locator("body").inner_text()
             assert "partially initialized" not in text
             assert "Traceback" not in text
-            assert page_errors(page) == []
-            assert "Обзор за 2024/25 учебный год" in text
-            assert "Соответствие школ критериям, 2024/25" in text
-        pages[0].screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
-        for page in pages:
+            assert page_errors(page) == [], path
+            assert PAGES[path] in text, path
+        for path, page in zip(paths, pages):
+            page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
             page.close()
 
 
 def test_a_copied_link_opens_the_same_year(browser, tmp_path):
     with cold_server(tmp_path / "link.duckdb") as url:
-        page = open_app(browser, f"{url}/overview?year=2021%2F22")
+        page = open_app(browser, f"{url}/?year=2021%2F22")
         assert page.locator("h1").first.inner_text() == "Обзор за 2021/22 учебный год"
         page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
         page.get_by_role("option", name="2023/24").click()
@@ -73,7 +79,7 @@ def test_a_copied_link_opens_the_same_year(browser, tmp_path):
 def test_school_page_opens_from_the_menu_and_from_a_bar_click(browser, tmp_path):
     """The menu opens the School page; a bar click opens that school's profile."""
     with cold_server(tmp_path / "school.duckdb") as url:
-        page = open_app(browser, f"{url}/overview?year=2023%2F24")
+        page = open_app(browser, f"{url}/?year=2023%2F24")
         page.locator("[data-testid=stSidebar] a:has-text('Школа')").click()
         page.wait_for_selector("h1:has-text('МБОУ')", timeout=30_000)
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
@@ -82,13 +88,56 @@ def test_school_page_opens_from_the_menu_and_from_a_bar_click(browser, tmp_path)
         assert page_errors(page) == []
         page.screenshot(path=str(ARTIFACTS / "school.png"), full_page=True)
 
-        page.goto(f"{url}/overview")
+        page.goto(f"{url}/")
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-        bar = page.locator(".js-plotly-plot .bars .point path").last  # the top (best) bar
-        bar.scroll_into_view_if_needed()
-        box = bar.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        bars = page.locator(".js-plotly-plot").first
+        _click_center(page, bars.locator(".bars .point path").last)  # the top (best) bar
         page.wait_for_selector("h1:has-text('Гимназия № 3')", timeout=30_000)  # best in 2024/25
         assert "/school" in page.url
+        assert page_errors(page) == []
+        page.close()
+
+
+def test_the_menu_keeps_the_filters(browser, tmp_path):
+    """A year and a school chosen on one page hold on every page the menu opens."""
+    with cold_server(tmp_path / "menu.duckdb") as url:
+        page = open_app(browser, f"{url}/?year=2021%2F22&schools=%D0%A1%D0%9E%D0%A8+%E2%84%96+6")
+        for title, heading in (("Динамика", "Динамика, 2021/22"),
+                               ("Показатели", "Показатели, 2021/22"),
+                               ("Обзор", "Обзор за 2021/22")):
+            page.locator(f"[data-testid=stSidebarNav] a:has-text('{title}')").click()
+            page.wait_for_selector(f"h1:has-text('{heading}')", timeout=30_000)
+            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+            assert "year=2021%2F22" in page.url, page.url
+            assert "schools=" in page.url, page.url
+            assert page_errors(page) == []
+        page.close()
+
+
+def _click_center(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_heatmap_cell_opens_the_profile_and_ranking_bar_picks_the_indicator(browser, tmp_path):
+    with cold_server(tmp_path / "clicks.duckdb") as url:
+        page = open_app(browser, f"{url}/", height=3000)
+        heatmap = page.locator(".js-plotly-plot").nth(1)
+        cell = heatmap.locator(".bars .point path").first  # the first school's first criterion
+        _click_center(page, cell)
+        page.wait_for_selector("h1:has-text('Средняя общеобразовательная школа № 1')",
+                               timeout=30_000)
+        assert "/school" in page.url and "year=" not in page.url  # default year: clean URL
+        assert page_errors(page) == []
+
+        page.goto(f"{url}/indicators")
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        ranking = page.locator(".js-plotly-plot").first
+        # the top row is the least met indicator of 2024/25 in the demo: S11
+        top = ranking.locator(".bars .point path").last
+        _click_center(page, top)
+        page.wait_for_selector("h3:has-text('S11')", timeout=30_000)
+        assert "indicator=S11" in page.url
         assert page_errors(page) == []
         page.close()

@@ -5,6 +5,14 @@ chart comes with a ``*_table`` function giving the same numbers as a table with 
 """
 
 from .base import LEVEL_COLORS, STATUS_COLORS, is_missing, percent, points  # noqa: F401
+from .indicators import (  # noqa: F401
+    ranking_bars,
+    ranking_table,
+    status_matrix,
+    status_matrix_table,
+    status_share_bars,
+    status_share_table,
+)
 from .overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
 from .school import (  # noqa: F401
     criteria_compare,
@@ -13,4 +21,13 @@ from .school import (  # noqa: F401
     history_bars,
     history_table,
     stages_table,
+)
+from .trends import (  # noqa: F401
+    RATING_COLORS,
+    movers_bars,
+    movers_table,
+    placement_table,
+    status_change_grid,
+    trend_lines,
+    trend_table,
 )

@@ -75,3 +75,82 @@ def wrap(text: str, width: int) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+# -- tile grids --------------------------------------------------------------------------------
+# A grid of coloured cells (schools × criteria, schools × years, status × change) drawn as
+# horizontal bar segments, one per cell, rather than as a Plotly heatmap: bars can be clicked
+# (a heatmap cell can't be selected), carry their text inside, and group into legend entries.
+
+TILE_GAP = 0.04
+
+
+def tile_trace(rows: list[str], cols: list[int], *, colors, text: list[str], hover: list[str],
+               text_colors=None, customdata=None, name: str | None = None,
+               pattern: str | None = None, colorscale=None, colorbar=None,
+               opacity=None) -> go.Bar:
+    """The cells (rows[k], cols[k]); ``cols`` are column positions 0, 1, 2…"""
+    return go.Bar(
+        y=rows,
+        x=[1 - TILE_GAP] * len(rows),
+        base=[c + TILE_GAP / 2 for c in cols],
+        orientation="h",
+        width=0.86,
+        name=name,
+        showlegend=name is not None,
+        marker=dict(color=colors, opacity=opacity, colorscale=colorscale, cmin=0 if colorscale else None,
+                    cmax=100 if colorscale else None, showscale=colorbar is not None,
+                    colorbar=colorbar, line=dict(color="#888", width=0.5),
+                    pattern=dict(shape=pattern, fgcolor="#9a9a9a", size=6) if pattern else None),
+        text=text,
+        textposition="inside",
+        insidetextanchor="middle",
+        textangle=0,
+        textfont=dict(color=text_colors or "#222", size=13),
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=customdata,
+    )
+
+
+def tile_layout(fig: go.Figure, col_labels: list[str], rows: list[str], title: str, *,
+                row_height: int = 34, top: int = 110) -> go.Figure:
+    """Columns labelled on top, first row at the top, no grid lines; cells don't stack."""
+    fig.update_layout(barmode="overlay", bargap=0.1)
+    fig.update_xaxes(range=[0, len(col_labels)], tickvals=[i + 0.5 for i in range(len(col_labels))],
+                     ticktext=col_labels, side="top", showgrid=False, zeroline=False,
+                     tickangle=0, automargin=True, fixedrange=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rows)), showgrid=False,
+                     automargin=True, fixedrange=True, title_text=None)
+    base_layout(fig, title, height=max(300, row_height * len(rows) + top + 60))
+    fig.update_layout(margin=dict(t=top), title=dict(y=0.99, yanchor="top"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
+    return fig
+
+
+def status_tiles(fig: go.Figure, rows: list[str], cols: list[int], statuses: list[str],
+                 text: list[str], hover: list[str], customdata=None) -> go.Figure:
+    """Add cells coloured by status (met, partial, not met, no data, not applicable): one
+    trace per status, so the legend names each colour; "no data" is hatched, never blank."""
+    for status in STATUS_COLORS:
+        idx = [k for k, s in enumerate(statuses) if s == status]
+        if not idx:
+            continue
+        fig.add_trace(tile_trace(
+            [rows[k] for k in idx], [cols[k] for k in idx],
+            colors=STATUS_COLORS[status], text=[text[k] for k in idx],
+            hover=[hover[k] for k in idx],
+            text_colors="white" if status in ("met", "not_met") else "#222",
+            customdata=None if customdata is None else [customdata[k] for k in idx],
+            name=STATUS_NAMES[status], pattern="/" if status == "no_data" else None,
+        ))
+    return fig
+
+
+STATUS_NAMES = {
+    "met": "выполнено",
+    "partial": "частично",
+    "not_met": "не выполнено",
+    "no_data": "нет данных",
+    "not_applicable": "не применяется",
+}

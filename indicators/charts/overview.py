@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..measures import LEVEL_LABELS, Thresholds
-from .base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, wrap
+from .base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
 
 
 def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Thresholds()) -> go.Figure:
@@ -62,38 +60,36 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
 def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
     """Units × criteria: each cell the compliance of that unit on that group of indicators.
 
-    ``frame`` needs short_name, criterion (title), criterion_ord, compliance.  Empty cells read
-    «нет данных» and stay white, distinct from a red-brown 0 %.
+    ``frame`` needs org_unit_id, name, short_name, criterion (title), criterion_ord,
+    compliance.  Cells with no data are hatched and say «нет данных», distinct from a dark 0 %.
+    Clicking a cell opens the school's profile.
     """
-    units = (frame.drop_duplicates("short_name")["short_name"]).tolist()
     crit = frame.drop_duplicates("criterion").sort_values("criterion_ord")["criterion"].tolist()
-    grid = frame.pivot_table(index="short_name", columns="criterion", values="compliance",
-                             aggfunc="first", dropna=False).reindex(index=units, columns=crit)
-    z = grid.to_numpy(dtype=float) * 100
-    text = [[NO_DATA_TEXT if math.isnan(v) else f"{v:.0f} %" for v in row] for row in z]
-    wrapped = [wrap(c, 28) for c in crit]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=wrapped,
-            y=units,
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(size=13),
-            colorscale="Cividis",
-            zmin=0,
-            zmax=100,
-            xgap=2,
-            ygap=2,
-            colorbar=dict(title=dict(text="Соответствие, %"), ticksuffix=" %"),
-            hovertemplate="<b>%{y}</b><br>%{x}<br>Соответствие: %{text}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", title_text=None, automargin=True)
-    fig.update_xaxes(title_text=None, side="top", tickangle=0, automargin=True)
-    base_layout(fig, title, height=max(340, 30 * len(units) + 220))
-    fig.update_layout(margin=dict(t=125), title=dict(y=0.985, yanchor="top"))
-    return fig
+    units = frame.drop_duplicates("short_name")["short_name"].tolist()
+    col = [crit.index(c) for c in frame["criterion"]]
+    value = frame["compliance"].astype(float) * 100
+    has = value.notna().to_numpy()
+    hover = [f"<b>{n}</b><br>{c}<br>Соответствие: {percent(v / 100) if v == v else NO_DATA_TEXT}"
+             for n, c, v in zip(frame["name"], frame["criterion"], value)]
+    custom = [[u] for u in frame["org_unit_id"]]
+
+    def pick(seq, keep):
+        return [x for x, k in zip(seq, keep) if k]
+
+    fig = go.Figure(tile_trace(
+        pick(frame["short_name"], has), pick(col, has), colors=pick(value, has),
+        text=[f"{v:.0f} %" for v in pick(value, has)],
+        text_colors=["white" if v < 55 else "#222" for v in pick(value, has)],
+        hover=pick(hover, has), customdata=pick(custom, has), colorscale="Cividis",
+        colorbar=dict(title=dict(text="Соответствие, %"), ticksuffix=" %", len=0.8),
+    ))
+    if not has.all():
+        fig.add_trace(tile_trace(
+            pick(frame["short_name"], ~has), pick(col, ~has), colors="#F2F2F2",
+            text=[NO_DATA_TEXT] * int((~has).sum()), hover=pick(hover, ~has),
+            customdata=pick(custom, ~has), name=NO_DATA_TEXT, pattern="/",
+        ))
+    return tile_layout(fig, [wrap(c, 28) for c in crit], units, title, row_height=32, top=140)
 
 
 # -- the tables behind the charts --------------------------------------------------------------

@@ -4,6 +4,15 @@ Pages call these through ``ui.view(name, …)``, a cache keyed by the data versi
 the result out, so the numbers a test reads from a page are the numbers computed here.
 """
 
-from .common import available_periods, directions, municipalities, schools, unit_indicators  # noqa: F401
+from .common import (  # noqa: F401
+    available_periods,
+    directions,
+    municipalities,
+    school_scope,
+    schools,
+    unit_indicators,
+)
+from .indicators import indicator_choices, indicator_ranking, indicator_view  # noqa: F401
 from .overview import overview  # noqa: F401
 from .school import school_profile  # noqa: F401
+from .trends import trends  # noqa: F401

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..db import Database
 from ..catalog import STAGE_LABELS
-from ..measures import periods
+from ..measures import compliance, periods
 
 
 def available_periods(db: Database) -> list[int]:
@@ -92,3 +92,16 @@ def unit_indicators(db: Database, unit_id: str, period: int,
         "Комментарий": frame["comment"],
         "status": frame["status"],
     })
+
+
+def school_scope(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
+                 levels: tuple[str, ...] = (), direction: str | None = None) -> list[str]:
+    """The schools the sidebar filters keep: the chosen ones (all when none), narrowed to the
+    chosen levels of this school year."""
+    frame = schools(db, municipality_id)
+    ids = [i for i in frame["id"] if not school_ids or i in school_ids]
+    if levels:
+        year = compliance(db, [period], direction=direction, parent_id=municipality_id)
+        keep = set(year.loc[year["level"].isin(levels), "org_unit_id"])
+        ids = [i for i in ids if i in keep]
+    return ids

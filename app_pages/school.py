@@ -6,7 +6,7 @@ import ui
 from indicators import charts
 from indicators.measures import LEVEL_LABELS, STAGE_STATUS_LABELS
 
-f = ui.page_start()
+f = ui.filters()
 school_id = ui.pick_school(f)
 data = ui.view("school_profile", school_id, f.period, f.municipality_id, f.direction)
 

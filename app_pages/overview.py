@@ -6,7 +6,7 @@ import ui
 from indicators import charts
 from indicators.measures import LEVEL_LABELS
 
-f = ui.page_start()
+f = ui.filters()
 data = ui.view("overview", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
 muni, dept = data.municipality, data.department
 
@@ -44,7 +44,7 @@ ui.chart(
 ui.chart(
     charts.criteria_heatmap(data.by_criterion, f"Школы × группы критериев, {f.year}"),
     charts.heatmap_table(data.by_criterion),
-    key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f),
+    key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f), clickable_schools=True,
 )
 
 st.subheader(f"Показатели управления образования, {f.year}")

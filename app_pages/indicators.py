@@ -1,0 +1,73 @@
+"""Показатели: which indicators most schools miss, and who misses the one chosen."""
+
+import streamlit as st
+
+import ui
+from indicators import charts
+from indicators.charts import percent
+from indicators.views.indicators import not_meeting_table, unlinked_table
+
+f = ui.filters()
+scope = (f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
+st.title(f"Показатели, {f.year} учебный год")
+st.caption(f.municipality_name + (f" · выбрано школ: {len(ui.view('school_scope', *scope))}"
+                                  if f.school_ids or f.levels else ""))
+
+ranking = ui.view("indicator_ranking", *scope)
+ui.chart(charts.ranking_bars(ranking, f"Сколько школ выполняют каждый показатель, {f.year}"),
+         charts.ranking_table(ranking), key="indicators-ranking",
+         filename=ui.xlsx_name("показатели_школ", f), on_pick=ui.choose_indicator,
+         hint="Щёлкните по показателю, чтобы открыть его ниже.")
+
+st.divider()
+key = ui.pick_indicator(ui.view("indicator_choices", f.direction))
+data = ui.view("indicator_view", key, *scope)
+st.subheader(f"{data.choice.title[0].upper()}{data.choice.title[1:]}")
+
+last = data.by_year[(data.by_year["period"] == f.period - 1) & (data.by_year["status"] == "met")]
+cols = st.columns(4)
+ui.metric(cols[0], "Выполняют полностью", data.met_share,
+          None if last.empty or data.met_share is None else data.met_share - last["share"].iloc[0],
+          help="Доля школ, у которых все значения поданы и выполнены, среди школ, к которым "
+               "показатель относится; изменение — к прошлому учебному году.")
+coverage = data.coverage[data.coverage["period"] == f.period]
+ui.metric(cols[1], "Подтверждено документом",
+          None if coverage.empty else coverage["share"].iloc[0],
+          help="Доля выполненных (полностью или частично) значений, к которым приложена "
+               "ссылка на документ.")
+labels = {"not_met": "Не выполняют", "partial": "Частично", "no_data": "Нет данных"}
+with cols[2]:
+    for status in ("not_met", "partial"):
+        ui.school_list(f"{labels[status]}: {data.count(status)}",
+                       data.current[data.current["status"] == status], key=f"ind-{status}")
+with cols[3]:
+    ui.school_list(f"{labels['no_data']}: {data.count('no_data')}",
+                   data.current[data.current["status"] == "no_data"], key="ind-no_data")
+    na = data.count("not_applicable")
+    if na:
+        st.caption(f"Не применяется: {na}")
+
+gaps = data.current.dropna(subset=["gap_codes"])
+if len(gaps):
+    st.warning("**Не выполняется два года подряд:** " + "; ".join(
+        f"{n} ({codes})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
+
+ui.chart(charts.status_share_bars(data.by_year, f"Доля школ, выполняющих: {data.choice.title}"),
+         charts.status_share_table(data.by_year), key="indicators-share",
+         filename=ui.xlsx_name("доля_школ_по_годам", f))
+
+st.markdown(f"**Кто не выполняет в {f.year}**")
+if data.not_meeting.empty:
+    st.success("Все школы выполняют полностью.")
+else:
+    st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
+
+ui.chart(charts.status_matrix(data.statuses, f"Школы × учебные годы: {data.choice.title}"),
+         charts.status_matrix_table(data.statuses), key="indicators-matrix",
+         filename=ui.xlsx_name("школы_по_годам", f), clickable_schools=True)
+
+st.markdown(f"**Выполнено, но без ссылки на документ, {f.year}:** "
+            f"{len(data.unlinked)} знач. ({percent(None if coverage.empty else coverage['share'].iloc[0])} "
+            "подтверждено)")
+if len(data.unlinked):
+    st.dataframe(unlinked_table(data), hide_index=True, key="indicators-unlinked")

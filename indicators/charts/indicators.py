@@ -1,0 +1,156 @@
+"""Indicators-page charts: how many schools meet one criterion or indicator, year by year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..measures import period_label
+from .base import (
+    NO_DATA_TEXT,
+    STATUS_COLORS,
+    STATUS_NAMES,
+    base_layout,
+    percent,
+    status_tiles,
+    tile_layout,
+    wrap,
+)
+
+SHOWN = ("met", "partial", "not_met", "no_data")  # stacked to 100 % of the schools it applies to
+
+
+def status_share_bars(by_year: pd.DataFrame, title: str) -> go.Figure:
+    """Per school year, the schools that meet it, partly meet it, don't, and sent nothing.
+
+    ``by_year`` needs period, status, count, share.  The four parts add up to 100 % of the
+    schools the indicator applies to; "no data" is hatched so it is never read as "not met".
+    """
+    years = sorted(by_year["period"].unique())
+    labels = [period_label(p) for p in years]
+    fig = go.Figure()
+    for status in SHOWN:
+        part = by_year[by_year["status"] == status].set_index("period").reindex(years)
+        counts = part["count"].fillna(0).astype(int)
+        shares = part["share"].astype(float)
+        fig.add_trace(go.Bar(
+            x=labels,
+            y=(shares * 100).fillna(0),
+            name=STATUS_NAMES[status],
+            marker=dict(color=STATUS_COLORS[status], line=dict(color="#888", width=0.5),
+                        pattern=dict(shape="/", fgcolor="#9a9a9a", size=6)
+                        if status == "no_data" else None),
+            text=[f"{n} ({percent(s)})" if n else "" for n, s in zip(counts, shares)],
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont=dict(color="white" if status in ("met", "not_met") else "#222"),
+            hovertext=[f"<b>{y}</b><br>{STATUS_NAMES[status]}: {n} шк. ({percent(s)})"
+                       for y, n, s in zip(labels, counts, shares)],
+            hoverinfo="text",
+        ))
+    fig.update_layout(barmode="stack", bargap=0.35,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"))
+    fig.update_yaxes(title_text="Доля школ, %", range=[0, 100], ticksuffix=" %", gridcolor="#eee")
+    fig.update_xaxes(title_text="Учебный год", type="category")
+    base_layout(fig, title, height=420)
+    fig.update_layout(margin=dict(t=110))
+    return fig
+
+
+def ranking_bars(ranking: pd.DataFrame, title: str) -> go.Figure:
+    """Every indicator as one bar split by how many schools meet it, least met on top.
+
+    ``ranking`` needs indicator_id, label and a count column per status.  Bars are shares of
+    the schools each indicator applies to; a click picks the indicator.
+    """
+    data = ranking.iloc[::-1]  # Plotly draws the first row at the bottom
+    labels = [wrap(_shorten(t, 70), 40) for t in data["label"]]
+    base = data[list(SHOWN)].sum(axis=1).replace(0, float("nan"))
+    fig = go.Figure()
+    for status in SHOWN:
+        share = data[status] / base
+        fig.add_trace(go.Bar(
+            y=labels, x=(share * 100).fillna(0), orientation="h", name=STATUS_NAMES[status],
+            marker=dict(color=STATUS_COLORS[status], line=dict(color="#888", width=0.5),
+                        pattern=dict(shape="/", fgcolor="#9a9a9a", size=6)
+                        if status == "no_data" else None),
+            text=[str(n) if n else "" for n in data[status]],
+            textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(color="white" if status in ("met", "not_met") else "#222"),
+            hovertext=[f"<b>{t}</b><br>{STATUS_NAMES[status]}: {n} шк. ({percent(s)})"
+                       for t, n, s in zip(data["label"], data[status], share)],
+            hoverinfo="text", customdata=data[["indicator_id"]].to_numpy(),
+        ))
+    fig.update_layout(barmode="stack", bargap=0.25,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"))
+    fig.update_xaxes(title_text="Доля школ, %", range=[0, 100], ticksuffix=" %", gridcolor="#eee")
+    fig.update_yaxes(title_text=None, automargin=True, type="category")
+    base_layout(fig, title, height=max(360, 46 * len(data) + 150))
+    fig.update_layout(margin=dict(t=110))
+    return fig
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def status_matrix(statuses: pd.DataFrame, title: str) -> go.Figure:
+    """Schools × school years, each cell coloured by status with the score written in it.
+
+    ``statuses`` needs org_unit_id, short_name, name, period, status, score_sum, max_sum.
+    Years a school was closed stay empty.  Clicking a cell opens the school's profile.
+    """
+    years = sorted(statuses["period"].unique())
+    rows = list(dict.fromkeys(statuses["short_name"]))
+    data = statuses
+    text = [_cell_text(st, s, m) for st, s, m in
+            zip(data["status"], data["score_sum"], data["max_sum"])]
+    hover = [f"<b>{n}</b><br>{period_label(p)}: {STATUS_NAMES[st]}<br>Балл: {t}"
+             for n, p, st, t in zip(data["name"], data["period"], data["status"], text)]
+    fig = status_tiles(go.Figure(), list(data["short_name"]),
+                       [years.index(p) for p in data["period"]], list(data["status"]),
+                       text, hover, customdata=[[u] for u in data["org_unit_id"]])
+    return tile_layout(fig, [period_label(p) for p in years], rows, title, top=120)
+
+
+def _cell_text(status: str, score: float, max_score: float) -> str:
+    if status == "no_data":
+        return NO_DATA_TEXT
+    if status == "not_applicable":
+        return "не прим."
+    return f"{score:g} из {max_score:g}"
+
+
+# -- the tables behind the charts --------------------------------------------------------------
+
+def status_share_table(by_year: pd.DataFrame) -> pd.DataFrame:
+    """One row per year: how many schools in each status, and the share that meet it."""
+    wide = by_year.pivot(index="period", columns="status", values="count").fillna(0).astype(int)
+    share = by_year[by_year["status"] == "met"].set_index("period")["share"]
+    out = pd.DataFrame({"Учебный год": [period_label(p) for p in wide.index]})
+    for status in (*SHOWN, "not_applicable"):
+        out[STATUS_NAMES[status].capitalize()] = wide[status].to_numpy() if status in wide else 0
+    out["Выполняют, %"] = (share.reindex(wide.index) * 100).round(1).to_numpy()
+    return out
+
+
+def status_matrix_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """The matrix as a table: a row per school, a column per year, the status and score."""
+    data = statuses.assign(
+        cell=[f"{STATUS_NAMES[st]} ({_cell_text(st, s, m)})"
+              if st not in ("no_data", "not_applicable") else STATUS_NAMES[st]
+              for st, s, m in zip(statuses["status"], statuses["score_sum"], statuses["max_sum"])],
+        year=[period_label(p) for p in statuses["period"]],
+    )
+    rows = list(dict.fromkeys(data["name"]))
+    wide = data.pivot(index="name", columns="year", values="cell").reindex(rows).fillna("—")
+    return wide.rename_axis("Школа").reset_index().rename_axis(None, axis=1)
+
+
+def ranking_table(ranking: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"Показатель": ranking["label"]})
+    for status in (*SHOWN, "not_applicable"):
+        out[STATUS_NAMES[status].capitalize()] = ranking[status].to_numpy()
+    out["Выполняют, %"] = (ranking["met_share"] * 100).round(1).to_numpy()
+    return out

@@ -1,0 +1,208 @@
+"""Trends-page charts: schools over the years, the status × change grid, the biggest movers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..dynamics import (
+    CHANGE_BAND_LABELS,
+    CHANGE_BANDS,
+    RATING_LABELS,
+    RATINGS,
+    STATUS_BAND_LABELS,
+    STATUS_BANDS,
+    Bands,
+)
+from ..measures import LEVEL_LABELS, period_label
+from .base import base_layout, percent, points, tile_layout, tile_trace
+
+# ColorBrewer RdYlBu, five classes: a diverging scheme that stays distinct for colour-blind
+# readers (red and blue ends, yellow middle); every cell also carries its number and legend.
+RATING_COLORS = {5: "#2c7bb6", 4: "#abd9e9", 3: "#ffffbf", 2: "#fdae61", 1: "#d7191c"}
+RATING_TEXT = {5: "white", 4: "#222", 3: "#222", 2: "#222", 1: "white"}
+# Okabe–Ito for the school lines (the black of the set is kept for the municipal average).
+LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+LINE_DASHES = ("solid", "dot", "dashdot", "longdash")
+NO_DATA_Y = -6  # where a year with no data is marked: below 0 %, on its own labelled tick
+
+
+def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str) -> go.Figure:
+    """Compliance of each school over the school years, with the municipal average.
+
+    ``history`` needs org_unit_id, name, short_name, period, compliance; ``municipal`` period,
+    compliance.  A year with no data is an ✕ on the «нет данных» line under the axis, never a
+    point at 0 %.  Clicking a school's point opens its profile.
+    """
+    years = sorted(set(history["period"]) | set(municipal["period"]))
+    labels = [period_label(p) for p in years]
+    fig = go.Figure()
+    for n, (unit, data) in enumerate(history.groupby("org_unit_id", sort=False)):
+        data = data.set_index("period").reindex(years)
+        name = data["short_name"].dropna().iloc[0]
+        full = data["name"].dropna().iloc[0]
+        color = LINE_COLORS[n % len(LINE_COLORS)]
+        values = data["compliance"].astype(float)
+        fig.add_trace(go.Scatter(
+            x=labels, y=values * 100, name=name, mode="lines+markers",
+            line=dict(color=color, width=2.5, dash=LINE_DASHES[n // len(LINE_COLORS) % 4]),
+            marker=dict(size=9, color=color),
+            customdata=[[unit]] * len(years),
+            hovertext=[f"<b>{full}</b><br>{y}: {percent(v)}" for y, v in zip(labels, values)],
+            hoverinfo="text", legendgroup=unit,
+        ))
+        gaps = [k for k, v in enumerate(values) if pd.isna(v)
+                and not pd.isna(data["short_name"].iloc[k])]
+        if gaps:
+            fig.add_trace(go.Scatter(
+                x=[labels[k] for k in gaps], y=[NO_DATA_Y] * len(gaps), mode="markers",
+                marker=dict(symbol="x-thin-open", size=12, color=color, line=dict(width=2)),
+                showlegend=False, legendgroup=unit, customdata=[[unit]] * len(gaps),
+                hovertext=[f"<b>{full}</b><br>{labels[k]}: нет данных" for k in gaps],
+                hoverinfo="text",
+            ))
+    avg = municipal.set_index("period").reindex(years)["compliance"].astype(float)
+    fig.add_trace(go.Scatter(
+        x=labels, y=avg * 100, name="Среднее по муниципалитету", mode="lines+markers",
+        line=dict(color="black", width=4, dash="dash"), marker=dict(size=8, color="black"),
+        hovertext=[f"<b>Среднее по муниципалитету</b><br>{y}: {percent(v)}"
+                   for y, v in zip(labels, avg)],
+        hoverinfo="text",
+    ))
+    fig.update_xaxes(title_text="Учебный год", type="category", gridcolor="#eee")
+    fig.update_yaxes(title_text="Соответствие критериям", range=[NO_DATA_Y - 5, 102],
+                     tickvals=[NO_DATA_Y, 0, 20, 40, 60, 80, 100],
+                     ticktext=["нет данных", "0 %", "20 %", "40 %", "60 %", "80 %", "100 %"],
+                     gridcolor="#eee", zeroline=False)
+    base_layout(fig, title, height=480)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+                      margin=dict(b=110))
+    return fig
+
+
+def status_change_grid(grid: pd.DataFrame, title: str, bands: Bands) -> go.Figure:
+    """The 5×5 grid: status this year (rows) × change since last year (columns).
+
+    ``grid`` needs status_band, change_band, rating, count, names (all 25 cells).  Each cell
+    has its rating's colour and the number of schools in it; the hover lists them.
+    """
+    rows = [_status_label(s, bands) for s in STATUS_BANDS]
+    cols = [_change_label(c, bands) for c in CHANGE_BANDS]
+    fig = go.Figure()
+    for rating in RATINGS:
+        cells = grid[grid["rating"] == rating]
+        fig.add_trace(tile_trace(
+            [_status_label(s, bands) for s in cells["status_band"]],
+            [CHANGE_BANDS.index(c) for c in cells["change_band"]],
+            colors=RATING_COLORS[rating],
+            opacity=[1.0 if n else 0.35 for n in cells["count"]],
+            text=[f"<b>{n}</b> шк." if n else "·" for n in cells["count"]],
+            text_colors=RATING_TEXT[rating],
+            hover=[f"<b>{RATING_LABELS[rating]}</b><br>{STATUS_BAND_LABELS[s]} состояние, "
+                   f"{CHANGE_BAND_LABELS[c].lower()}<br>"
+                   + (f"Школ: {n}<br>" + "<br>".join(names) if n else "Школ нет")
+                   for s, c, n, names in zip(cells["status_band"], cells["change_band"],
+                                             cells["count"], cells["names"])],
+            name=RATING_LABELS[rating],
+        ))
+    tile_layout(fig, cols, rows, title, row_height=64, top=130)
+    fig.update_yaxes(title_text="Состояние в этом году")
+    fig.update_xaxes(title_text="Изменение к прошлому году")
+    fig.update_traces(textfont_size=15)
+    return fig
+
+
+def _status_label(band: str, b: Bands) -> str:
+    edges = {
+        "very_high": f"≥ {percent(b.very_high)}",
+        "high": f"{percent(b.high)} – {percent(b.very_high)}",
+        "medium": f"{percent(b.medium)} – {percent(b.high)}",
+        "low": f"{percent(b.very_low)} – {percent(b.medium)}",
+        "very_low": f"< {percent(b.very_low)}",
+    }
+    return f"{STATUS_BAND_LABELS[band]}<br>({edges[band]})"
+
+
+def _change_label(band: str, b: Bands) -> str:
+    small, big = round(b.maintained * 100), round(b.significant * 100)
+    edges = {
+        "declined_significantly": f"−{big} п.п. и больше",
+        "declined": f"от −{small} до −{big} п.п.",
+        "maintained": f"в пределах ±{small} п.п.",
+        "increased": f"от +{small} до +{big} п.п.",
+        "increased_significantly": f"+{big} п.п. и больше",
+    }
+    words = CHANGE_BAND_LABELS[band].split()
+    head = "<br>".join(words) if len(words) > 1 else words[0]
+    return f"{head}<br>({edges[band]})"
+
+
+def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str) -> go.Figure:
+    """The largest rises and falls since last year, as bars right and left of zero.
+
+    Frames need org_unit_id, name, short_name, compliance, change.  Each bar says the change
+    and both years' compliance; a click opens the school's profile.
+    """
+    data = pd.concat([improved, declined.iloc[::-1]], ignore_index=True)
+    data = data.iloc[::-1]  # Plotly draws the first row at the bottom: biggest rise on top
+    before = data["compliance"] - data["change"]
+    rise = data["change"] > 0
+    fig = go.Figure(go.Bar(
+        x=data["change"] * 100,
+        y=data["short_name"],
+        orientation="h",
+        marker=dict(color=[RATING_COLORS[5] if r else RATING_COLORS[1] for r in rise]),
+        text=[f"{points(c)} ({percent(b)} → {percent(a)})"
+              for c, b, a in zip(data["change"], before, data["compliance"])],
+        textposition="outside",
+        cliponaxis=False,
+        hovertext=[f"<b>{n}</b><br>Изменение: {points(c)}<br>Было: {percent(b)}, стало: {percent(a)}"
+                   for n, c, b, a in zip(data["name"], data["change"], before, data["compliance"])],
+        hoverinfo="text",
+        customdata=data[["org_unit_id"]].to_numpy(),
+    ))
+    reach = max([abs(v) for v in data["change"] * 100] + [10]) * 1.7
+    fig.update_xaxes(title_text="Изменение соответствия к прошлому году, п.п.",
+                     range=[-reach, reach], zeroline=True, zerolinecolor="#444",
+                     gridcolor="#eee", ticksuffix=" п.п.")
+    fig.update_yaxes(title_text=None, automargin=True, type="category")
+    return base_layout(fig, title, height=max(300, 40 * len(data) + 140))
+
+
+# -- the tables behind the charts --------------------------------------------------------------
+
+def trend_table(history: pd.DataFrame, municipal: pd.DataFrame) -> pd.DataFrame:
+    """A row per school (and the municipal average), a column per year, compliance in %."""
+    years = sorted(set(history["period"]) | set(municipal["period"]))
+    rows = list(dict.fromkeys(history["name"]))
+    wide = (history.pivot(index="name", columns="period", values="compliance")
+            .reindex(index=rows, columns=years) * 100).round(1)
+    avg = (municipal.set_index("period").reindex(years)["compliance"] * 100).round(1)
+    wide.loc["Среднее по муниципалитету"] = avg.to_numpy()
+    wide.columns = [f"{period_label(p)}, %" for p in years]
+    return wide.rename_axis("Школа").reset_index()
+
+
+def placement_table(placed: pd.DataFrame, bands: Bands) -> pd.DataFrame:
+    """Every school of the year with its status, change and colour (or why it has none)."""
+    data = placed.sort_values(["rating", "compliance"], ascending=False, na_position="last")
+    return pd.DataFrame({
+        "Школа": data["name"],
+        "Соответствие, %": (data["compliance"] * 100).round(1),
+        "Изменение, п.п.": (data["change"] * 100).round(1),
+        "Уровень": data["level"].map(LEVEL_LABELS),
+        "Состояние": data["status_band"].map(STATUS_BAND_LABELS),
+        "Динамика": data["change_band"].map(CHANGE_BAND_LABELS),
+        "Цвет": [RATING_LABELS[int(r)] if not pd.isna(r) else f"без оценки: {why}"
+                 for r, why in zip(data["rating"], data["unrated"])],
+    }).reset_index(drop=True)
+
+
+def movers_table(improved: pd.DataFrame, declined: pd.DataFrame) -> pd.DataFrame:
+    data = pd.concat([improved, declined], ignore_index=True)
+    return pd.DataFrame({
+        "Школа": data["name"],
+        "Было, %": ((data["compliance"] - data["change"]) * 100).round(1),
+        "Стало, %": (data["compliance"] * 100).round(1),
+        "Изменение, п.п.": (data["change"] * 100).round(1),
+    })

@@ -1,0 +1,153 @@
+"""Status × change: the five-colour grid that US state school dashboards use (California's
+"5×5 placement"), applied to a school's compliance.
+
+Knowing a school is at 62 % says little without the direction it moves in: 62 % and rising
+fast is a different school from 62 % and falling fast.  Each school gets a *status* band from
+its compliance this year and a *change* band from the difference with last year; the pair
+places it in one of 25 cells, and each cell has one of five colours (a rating from 1, red, to
+5, blue).  The band edges are settings (``setting`` table), so a department can tune them.
+
+Only schools with a level this year and last year are placed: with no data, or too little
+data, a school has no status to compare (it is listed apart, never shown as a zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .db import Database
+
+STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
+STATUS_BAND_LABELS = {
+    "very_high": "Очень высокое",
+    "high": "Высокое",
+    "medium": "Среднее",
+    "low": "Низкое",
+    "very_low": "Очень низкое",
+}
+CHANGE_BANDS = ("declined_significantly", "declined", "maintained", "increased",
+                "increased_significantly")
+CHANGE_BAND_LABELS = {
+    "declined_significantly": "Значительно снизилось",
+    "declined": "Снизилось",
+    "maintained": "Сохранилось",
+    "increased": "Выросло",
+    "increased_significantly": "Значительно выросло",
+}
+# Rows: status from very high to very low; columns: change from a large decline to a large
+# rise.  The placement follows the California School Dashboard's 5×5 grid.
+GRID = {
+    "very_high": (3, 4, 5, 5, 5),
+    "high": (2, 3, 4, 4, 5),
+    "medium": (2, 2, 3, 4, 4),
+    "low": (1, 2, 2, 3, 3),
+    "very_low": (1, 1, 1, 2, 3),
+}
+RATINGS = (5, 4, 3, 2, 1)
+RATING_LABELS = {
+    5: "Синий — образцово",
+    4: "Голубой — хорошо",
+    3: "Жёлтый — стабильно",
+    2: "Оранжевый — внимание",
+    1: "Красный — нужна помощь",
+}
+RATING_COLOR_NAMES = {5: "Синий", 4: "Голубой", 3: "Жёлтый", 2: "Оранжевый", 1: "Красный"}
+RATED_LEVELS = ("high", "medium", "low")  # a level that rests on enough data
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Edges of the status and change bands (shares, not percent)."""
+
+    very_high: float = 0.9
+    high: float = 0.8
+    medium: float = 0.5
+    very_low: float = 0.3
+    maintained: float = 0.02     # |change| below this: the level is kept
+    significant: float = 0.10    # |change| from this: a significant rise or decline
+
+    @classmethod
+    def from_db(cls, db: Database) -> "Bands":
+        found = dict(db.rows("SELECT key, value FROM setting"))
+        return cls(
+            very_high=found.get("status_very_high", cls.very_high),
+            high=found.get("level_high", cls.high),
+            medium=found.get("level_medium", cls.medium),
+            very_low=found.get("status_very_low", cls.very_low),
+            maintained=found.get("change_maintained", cls.maintained),
+            significant=found.get("change_significant", cls.significant),
+        )
+
+
+def status_band(compliance: float, bands: Bands) -> str:
+    if compliance >= bands.very_high:
+        return "very_high"
+    if compliance >= bands.high:
+        return "high"
+    if compliance >= bands.medium:
+        return "medium"
+    if compliance >= bands.very_low:
+        return "low"
+    return "very_low"
+
+
+def change_band(change: float, bands: Bands) -> str:
+    # Rounded first, so that 0.9 - 0.8 (0.0999…98 in floating point) counts as 10 points.
+    change = round(change, 4)
+    if change >= bands.significant:
+        return "increased_significantly"
+    if change >= bands.maintained:
+        return "increased"
+    if change > -bands.maintained:
+        return "maintained"
+    if change > -bands.significant:
+        return "declined"
+    return "declined_significantly"
+
+
+def place(frame: pd.DataFrame, bands: Bands) -> pd.DataFrame:
+    """Add status_band, change_band and rating to a compliance frame (one row per school).
+
+    ``frame`` needs compliance, change, level and previous_level.  Schools that cannot be
+    placed keep empty bands and get ``unrated`` saying why, in words.
+    """
+    out = frame.copy()
+    rated = (out["level"].isin(RATED_LEVELS) & out["previous_level"].isin(RATED_LEVELS)
+             & out["change"].notna())
+    out["status_band"] = [status_band(c, bands) if ok else None
+                          for c, ok in zip(out["compliance"], rated)]
+    out["change_band"] = [change_band(c, bands) if ok else None
+                          for c, ok in zip(out["change"], rated)]
+    out["rating"] = pd.array(
+        [GRID[s][CHANGE_BANDS.index(c)] if ok else None
+         for s, c, ok in zip(out["status_band"], out["change_band"], rated)], dtype="Int64")
+    out["unrated"] = [
+        None if ok else _why_unrated(level, previous)
+        for level, previous, ok in zip(out["level"], out["previous_level"], rated)
+    ]
+    return out
+
+
+def _why_unrated(level: str, previous: object) -> str:
+    if level == "no_data":
+        return "нет данных за этот год"
+    if level not in RATED_LEVELS:
+        return "недостаточно данных за этот год"
+    if previous is None or previous != previous or previous == "no_data":
+        return "нет данных за прошлый год"
+    return "недостаточно данных за прошлый год"
+
+
+def grid_counts(placed: pd.DataFrame) -> pd.DataFrame:
+    """All 25 cells (empty ones too): status_band, change_band, rating, count, names."""
+    rows = []
+    for s in STATUS_BANDS:
+        for c in CHANGE_BANDS:
+            cell = placed[(placed["status_band"] == s) & (placed["change_band"] == c)]
+            rows.append({
+                "status_band": s, "change_band": c, "rating": GRID[s][CHANGE_BANDS.index(c)],
+                "count": len(cell), "names": list(cell["short_name"]),
+            })
+    return pd.DataFrame(rows)

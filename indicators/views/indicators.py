@@ -1,0 +1,189 @@
+"""Показатели: one criterion or one indicator across the schools and the years.
+
+Answers "which indicators do most schools miss, and who": the share of schools meeting it per
+year (no data kept apart), the schools that don't this year, a school × year matrix, the
+claims that have no document behind them, and the gaps that have lasted two years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..db import Database
+from ..measures import SELECTION_STATUSES, periods, persistent_gaps, selection_status
+from .common import STATUS_LABELS, safe_link, school_scope
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str                 # a criterion id or an indicator code
+    label: str               # what the picker shows
+    title: str               # what the page title says
+    codes: tuple[str, ...]   # the school indicators it covers
+
+
+def indicator_choices(db: Database, direction: str | None = None) -> list[Choice]:
+    """The picker's options: each group of criteria, then each school indicator."""
+    frame = db.read(
+        """
+        SELECT i.id AS code, i.title, c.id AS criterion_id, c.title AS criterion, c.ord AS c_ord
+        FROM indicator i JOIN criterion c ON c.id = i.criterion_id
+        WHERE i.level = 'school' AND ($d IS NULL OR i.direction_id = $d)
+        ORDER BY c.ord, i.ord, i.id
+        """,
+        {"d": direction},
+    )
+    choices = []
+    for (crit_id, crit), group in frame.groupby(["criterion_id", "criterion"], sort=False):
+        codes = tuple(group["code"])
+        span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
+        choices.append(Choice(crit_id, f"Группа: {crit} ({span})", f"группа «{crit}»", codes))
+    for row in frame.itertuples():
+        choices.append(Choice(row.code, f"{row.code} · {row.title}", f"{row.code} «{row.title}»",
+                              (row.code,)))
+    return choices
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    choice: Choice
+    period: int
+    statuses: pd.DataFrame      # school × year: status, score_sum, max_sum, evidenced, linked
+    by_year: pd.DataFrame       # year × status: count, share
+    current: pd.DataFrame       # this year's schools with status and two-year gaps
+    not_meeting: pd.DataFrame   # this year's schools that don't meet it, worst first
+    coverage: pd.DataFrame      # per year: evidenced values, linked ones, share linked
+    unlinked: pd.DataFrame      # this year's values above zero with no document link
+
+    def count(self, status: str) -> int:
+        return int((self.current["status"] == status).sum())
+
+    @property
+    def met_share(self) -> float | None:
+        """Share of the schools it applies to that meet it fully this year."""
+        row = self.by_year[(self.by_year["period"] == self.period)
+                           & (self.by_year["status"] == "met")]
+        return None if row.empty else row["share"].iloc[0]
+
+
+def indicator_view(db: Database, key: str, period: int, municipality_id: str,
+                   school_ids: tuple[str, ...] = (), levels: tuple[str, ...] = (),
+                   direction: str | None = None) -> IndicatorView:
+    choice = next((c for c in indicator_choices(db, direction) if c.key == key), None)
+    if choice is None:
+        raise KeyError(key)
+    scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
+    statuses = selection_status(db, periods(db), choice.codes, parent_id=municipality_id)
+    statuses = statuses[statuses["org_unit_id"].isin(scope)].reset_index(drop=True)
+    statuses["status_label"] = statuses["status"].map(STATUS_LABELS)
+
+    gaps = persistent_gaps(db, period, parent_id=municipality_id)
+    gaps = gaps[gaps["indicator_id"].isin(choice.codes)]
+    gap_codes = gaps.groupby("org_unit_id")["indicator_id"].agg(", ".join)
+    current = statuses[statuses["period"] == period].copy()
+    current["gap_codes"] = current["org_unit_id"].map(gap_codes)
+    order = {s: n for n, s in enumerate(("no_data", "not_met", "partial"))}
+    not_meeting = current[current["status"].isin(order)].copy()
+    not_meeting["order"] = not_meeting["status"].map(order)
+    not_meeting = (not_meeting.sort_values(["order", "short_name"])
+                   .drop(columns="order").reset_index(drop=True))
+    return IndicatorView(
+        choice=choice,
+        period=period,
+        statuses=statuses,
+        by_year=_by_year(statuses),
+        current=current.reset_index(drop=True),
+        not_meeting=not_meeting,
+        coverage=_coverage(statuses),
+        unlinked=_unlinked(db, period, choice.codes, current["org_unit_id"].tolist()),
+    )
+
+
+def indicator_ranking(db: Database, period: int, municipality_id: str,
+                      school_ids: tuple[str, ...] = (), levels: tuple[str, ...] = (),
+                      direction: str | None = None) -> pd.DataFrame:
+    """Every school indicator of the year with how many schools meet it, least met first:
+    the answer to "which indicators do most schools miss"."""
+    choices = [c for c in indicator_choices(db, direction) if len(c.codes) == 1 and c.key == c.codes[0]]
+    titles = {c.key: c.label for c in choices}
+    scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
+    frame = selection_status(db, [period], list(titles), parent_id=municipality_id,
+                             per_indicator=True)
+    frame = frame[frame["org_unit_id"].isin(scope)]
+    counts = (frame.groupby(["indicator_id", "status"]).size().unstack(fill_value=0)
+              .reindex(index=list(titles), columns=list(SELECTION_STATUSES), fill_value=0))
+    base = counts.drop(columns="not_applicable").sum(axis=1)
+    out = counts.reset_index().rename(columns={"index": "indicator_id"}).rename_axis(None, axis=1)
+    out.insert(1, "label", out["indicator_id"].map(titles))
+    out["met_share"] = (counts["met"] / base.where(base > 0)).to_numpy()
+    return out.sort_values(["met_share", "indicator_id"], na_position="last").reset_index(drop=True)
+
+
+def _by_year(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Counts of schools per status and year.  The share is of the schools the indicator
+    applies to (not-applicable ones are counted but left out of the base)."""
+    counts = (statuses.groupby(["period", "status"]).size().unstack(fill_value=0)
+              .reindex(columns=list(SELECTION_STATUSES), fill_value=0))
+    base = counts.drop(columns="not_applicable").sum(axis=1)
+    out = counts.stack().rename("count").reset_index()
+    out["share"] = [
+        None if s == "not_applicable" or base[p] == 0 else c / base[p]
+        for p, s, c in zip(out["period"], out["status"], out["count"])
+    ]
+    return out
+
+
+def _coverage(statuses: pd.DataFrame) -> pd.DataFrame:
+    out = statuses.groupby("period")[["evidenced", "linked"]].sum().reset_index()
+    out["share"] = [l / e if e else None for e, l in zip(out["evidenced"], out["linked"])]
+    return out
+
+
+def _unlinked(db: Database, period: int, codes: tuple[str, ...], units: list[str]) -> pd.DataFrame:
+    """Values above zero whose evidence is missing or not a web link, as the school wrote it."""
+    frame = db.read(
+        """
+        SELECT u.id AS org_unit_id, u.short_name, i.id AS code, i.title, a.score, i.max_score,
+               a.evidence_url
+        FROM assessment a
+        JOIN org_unit u ON u.id = a.org_unit_id
+        JOIN indicator i ON i.id = a.indicator_id
+        WHERE a.period = $p AND list_contains($codes::VARCHAR[], i.id)
+          AND list_contains($units::VARCHAR[], u.id)
+          AND a.score > 0 AND NOT a.not_applicable
+        ORDER BY u.ord, u.name, i.ord
+        """,
+        {"p": int(period), "codes": list(codes), "units": units},
+    )
+    return frame[frame["evidence_url"].map(safe_link).isna()].reset_index(drop=True)
+
+
+def not_meeting_table(view: IndicatorView) -> pd.DataFrame:
+    """The schools that don't meet it this year, for the page and its download."""
+    data = view.not_meeting
+    return pd.DataFrame({
+        "Школа": data["name"],
+        "Оценка": data["status_label"],
+        "Балл": [_score(s, m) for s, m in zip(data["score_sum"], data["max_sum"])],
+        "Два года подряд не выполняется": data["gap_codes"].astype(object).fillna(""),
+    })
+
+
+def unlinked_table(view: IndicatorView) -> pd.DataFrame:
+    data = view.unlinked
+    return pd.DataFrame({
+        "Школа": data["short_name"],
+        "Код": data["code"],
+        "Показатель": data["title"],
+        "Балл": [_score(s, m) for s, m in zip(data["score"], data["max_score"])],
+        "Что указано вместо ссылки": data["evidence_url"].fillna("(пусто)"),
+    })
+
+
+def _score(score: float, max_score: float) -> str:
+    if pd.isna(score):
+        return "—"
+    return f"{score:g} из {max_score:g}"
+

@@ -12,12 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import config, views
+from indicators import batches, config, views
 from indicators.charts import is_missing, percent, points
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
 from indicators.measures import LEVEL_LABELS, LEVELS, period_label
 from indicators.setup import ready_db
+from indicators.sheets import format_score, score_choices
+from indicators.views.common import INTERNAL_COLUMNS
 
 SCHOOL_PAGE = "app_pages/school.py"
 # The app's pages, in menu order: (file, title, icon, url path); app.py registers them.
@@ -26,6 +28,8 @@ PAGES = [
     (SCHOOL_PAGE, "Школа", ":material/school:", "school"),
     ("app_pages/indicators.py", "Показатели", ":material/checklist:", "indicators"),
     ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
+    ("app_pages/data.py", "Данные", ":material/upload_file:", "data"),
+    ("app_pages/log.py", "Журнал изменений", ":material/history:", "log"),
 ]
 _FILTERS = "_filters"  # session key: the Filters drawn by app_frame() for this run
 
@@ -128,7 +132,15 @@ def app_frame() -> None:
     them with :func:`filters`.
     """
     st.session_state[_FILTERS] = sidebar_filters()
+    with st.sidebar:
+        st.text_input("Ваше имя", key="user_name", placeholder="для журнала изменений",
+                      help="Кто вносит изменения: имя попадает в журнал изменений.")
     demo_notice()
+
+
+def user() -> str:
+    """Who is writing, for the change log (the sidebar field; a default when left empty)."""
+    return (st.session_state.get("user_name") or "").strip() or "специалист УО"
 
 
 def filters() -> Filters:
@@ -259,6 +271,71 @@ def table_block(table: pd.DataFrame, *, key: str, filename: str, title: str,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download-{key}",
         )
+
+
+def show_plan(plan) -> None:
+    """An import or edit plan: every problem (nothing written), or what would change."""
+    if not plan.ok:
+        count = len(plan.issues) + plan.more_issues
+        st.error(f"**Найдены ошибки: {count}. Ничего не записано, база не изменена.** "
+                 "Исправьте файлы и загрузите их снова.")
+        st.markdown("\n".join(f"- {issue}" for issue in plan.issues)
+                    + (f"\n- … и ещё {plan.more_issues}" if plan.more_issues else ""))
+        return
+    c = plan.counts
+    cols = st.columns(3)
+    cols[0].metric("Новых записей", c["new"])
+    cols[1].metric("Изменённых", c["changed"])
+    cols[2].metric("Без изменений", c["unchanged"])
+    for note in plan.notes:
+        st.info(note)
+    if len(plan.changes):
+        st.markdown("**Что изменится** (было → стало):")
+        st.dataframe(plan.changes, hide_index=True, key="plan-changes")
+
+
+def indicator_table(frame: pd.DataFrame, *, key: str) -> None:
+    """A unit's indicators with status words and clickable (http/https only) evidence links."""
+    shown = frame.drop(columns=INTERNAL_COLUMNS)
+    st.dataframe(shown, hide_index=True, column_config=link_columns(shown), key=key)
+
+
+def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: bool) -> None:
+    """Edit a unit's scores, links and comments in place: the import's checks and change log."""
+    if locked:
+        st.info("Данные за этот год приняты и заблокированы. Чтобы исправить, снимите "
+                "блокировку на странице «Данные» (вкладка «Сдача и приёмка»).")
+        return
+    table = pd.DataFrame({
+        "code": frame["Код"], "Показатель": frame["Показатель"],
+        "score": [format_score(s, st_ == "not_applicable")
+                  for s, st_ in zip(frame["Балл"], frame["status"])],
+        "evidence_url": frame["evidence_raw"], "comment": frame["Комментарий"],
+    })
+    choices = sorted({c for m in frame["max_score"] for c in score_choices(m)})
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["code", "Показатель"], key=f"editor-{unit_id}-{period}",
+        column_config={
+            "code": st.column_config.TextColumn("Код"),
+            "score": st.column_config.SelectboxColumn("Балл", options=choices),
+            "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
+            "comment": st.column_config.TextColumn("Комментарий"),
+        })
+    st.caption("Пустой балл не удаляет сохранённое значение. Изменения проверяются так же, как "
+               "при загрузке файла, и записываются в журнал.")
+    if st.button("Сохранить изменения", type="primary", key=f"save-{unit_id}-{period}"):
+        plan = batches.plan_edits(database(), unit_id, period, edited)
+        if plan.ok and plan.counts["new"] + plan.counts["changed"] == 0:
+            st.info("Изменений нет.")
+        elif plan.ok:
+            batches.save_edits(database(), plan, user())
+            st.session_state["edit_message"] = (
+                f"Сохранено: изменено значений {len(plan.changes)}. Журнал — на странице «Журнал изменений».")
+            st.rerun()
+        else:
+            show_plan(plan)
+    if message := st.session_state.pop("edit_message", None):
+        st.success(message)
 
 
 def link_columns(table: pd.DataFrame) -> dict:

@@ -48,5 +48,4 @@ ui.chart(
 )
 
 st.subheader(f"Показатели управления образования, {f.year}")
-st.dataframe(data.department_indicators.drop(columns=["status"]), hide_index=True,
-             column_config=ui.link_columns(data.department_indicators))
+ui.indicator_table(data.department_indicators, key="department-indicators")

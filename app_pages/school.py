@@ -39,8 +39,10 @@ ui.chart(charts.criteria_compare(data.by_criterion, f"Группы критер�
          filename=ui.xlsx_name("школа_по_критериям", f))
 
 st.subheader(f"Показатели школы, {f.year}")
-st.dataframe(data.indicators.drop(columns=["status"]), hide_index=True,
-             column_config=ui.link_columns(data.indicators), key="school-indicators")
+if st.toggle("Исправить значения", key="edit_mode"):
+    ui.indicator_editor(data.indicators, school_id, f.period, locked=data.locked)
+else:
+    ui.indicator_table(data.indicators, key="school-indicators")
 st.subheader("Чего не хватает")
 if data.missing:
     st.markdown("\n".join(f"- {line}" for line in data.missing))

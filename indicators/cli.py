@@ -6,13 +6,20 @@ Exit code 0 on success, 1 on invalid input or a refused action (nothing written 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from . import config, demo
 from .catalog import CatalogError
 from .db import DatabaseBusyError
 from .measures import aggregate_compliance, period_label, periods
+from .batches import RefusedError, last_import, undo_last
+from .exports import export_database
+from .imports import apply_import, plan_import
 from .setup import ready_db
+from .sheets import ValueProblem, parse_year
+from .template import TemplateError, build_template
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +46,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("status", help="показать, что лежит в базе",
                    description="Печатает число организаций, оценок и учебные годы в базе.")
+
+    p = sub.add_parser("template", help="шаблон Excel для школ на учебный год",
+                       description="Создаёт шаблон Excel: лист «Оценки» (по строке на показатель, "
+                       "с уже известными значениями) и лист «Мероприятия».")
+    p.add_argument("--year", required=True, help="учебный год: 2024/25 или 2024")
+    p.add_argument("--school", help="код школы (по умолчанию — все школы и управление)")
+    p.add_argument("--municipality", help="код муниципалитета (если их несколько)")
+    p.add_argument("--out", required=True, help="файл .xlsx, куда записать шаблон")
+
+    p = sub.add_parser("import", help="проверить и загрузить заполненные файлы",
+                       description="Проверяет файлы целиком и печатает, что изменится. С --apply "
+                       "записывает всё одной транзакцией; при любой ошибке ничего не пишет.")
+    p.add_argument("files", nargs="+", metavar="ФАЙЛ.xlsx")
+    p.add_argument("--year", help="учебный год, за который собираются данные (проверяется)")
+    p.add_argument("--apply", action="store_true", help="записать изменения в базу")
+    p.add_argument("--user", default=None, help="кто загружает (для журнала изменений)")
+
+    p = sub.add_parser("export", help="выгрузить базу в Excel",
+                       description="Выгружает базу в .xlsx: по листу на таблицу, заголовки по-русски.")
+    p.add_argument("--year", help="только этот учебный год")
+    p.add_argument("--out", required=True, help="файл .xlsx")
+
+    p = sub.add_parser("undo", help="отменить последнюю загрузку",
+                       description="Возвращает значения, изменённые последней загрузкой.")
+    p.add_argument("--user", default=None, help="кто отменяет (для журнала изменений)")
     return parser
 
 
@@ -46,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except (CatalogError, DatabaseBusyError) as exc:
+    except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1
 
@@ -89,4 +121,97 @@ def _status(_args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"init": _init, "demo": _demo, "status": _status}
+def _user(args: argparse.Namespace) -> str:
+    return args.user or os.environ.get("USER") or "командная строка"
+
+
+def _year(text: str) -> int:
+    try:
+        return parse_year(text)
+    except ValueProblem as exc:
+        raise CliError(str(exc)) from None
+
+
+def _municipality(db, wanted: str | None) -> str:
+    ids = [r[0] for r in db.rows("SELECT id FROM org_unit WHERE kind = 'municipality' ORDER BY ord, id")]
+    if wanted:
+        if wanted not in ids:
+            raise CliError(f"муниципалитет «{wanted}» не найден; есть: {', '.join(ids) or 'нет'}")
+        return wanted
+    if len(ids) != 1:
+        raise CliError("в базе нет муниципалитета" if not ids else
+                       f"в базе несколько муниципалитетов ({', '.join(ids)}): укажите --municipality")
+    return ids[0]
+
+
+def _template(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    year = _year(args.year)
+    data = build_template(db, year, _municipality(db, args.municipality), args.school)
+    write_file(Path(args.out), data)
+    print(f"Шаблон за {period_label(year)} записан в {args.out}.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise CliError(f"файл «{name}» не найден")
+        files.append((path.name, path.read_bytes()))
+    plan = plan_import(db, files, _year(args.year) if args.year else None)
+    if not plan.ok:
+        print(f"Найдены ошибки ({len(plan.issues) + plan.more_issues}); ничего не записано:",
+              file=sys.stderr)
+        for issue in plan.issues:
+            print(f"- {issue}", file=sys.stderr)
+        if plan.more_issues:
+            print(f"… и ещё {plan.more_issues}", file=sys.stderr)
+        return 1
+    c = plan.counts
+    print(f"Проверено: {', '.join(plan.files)}. Новых записей: {c['new']}, изменённых: "
+          f"{c['changed']}, без изменений: {c['unchanged']}.")
+    for note in plan.notes:
+        print(note)
+    for row in plan.changes.itertuples():
+        print(f"  {row.Организация} · {row.Что} · {row.Поле}: {row.Было} → {row.Стало}")
+    if not args.apply:
+        print("Это предпросмотр: чтобы записать, повторите команду с --apply.")
+        return 0
+    batch = apply_import(db, plan, _user(args))
+    print(f"Записано (загрузка № {batch}). Отменить: python -m indicators undo")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    data = export_database(db, _year(args.year) if args.year else None)
+    write_file(Path(args.out), data)
+    print(f"База выгружена в {args.out}.")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    batch = last_import(db)
+    undo_last(db, _user(args))
+    print(f"Загрузка № {int(batch['id'])} ({batch['files']}) отменена.")
+    return 0
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write all or nothing: a temporary file renamed over the target, never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class CliError(ValueError):
+    pass
+
+
+_COMMANDS = {"init": _init, "demo": _demo, "status": _status, "template": _template,
+             "import": _import, "export": _export, "undo": _undo}

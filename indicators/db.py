@@ -46,10 +46,14 @@ class Database:
         self.migrate()
 
     # -- reads -------------------------------------------------------------------------------
-    def read(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
-        """Run a query on a fresh cursor and return a DataFrame."""
+    def read(self, sql: str, params: Sequence[Any] | dict | None = None, *,
+             frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+        """Run a query on a fresh cursor and return a DataFrame.  ``frames`` are visible to the
+        query as tables of those names (registered on that cursor only)."""
         cur = self._conn.cursor()
         try:
+            for name, frame in (frames or {}).items():
+                cur.register(name, frame)
             return cur.execute(sql, params or []).df()
         finally:
             cur.close()

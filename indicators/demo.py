@@ -17,6 +17,7 @@ import pandas as pd
 
 from .catalog import STAGES
 from .db import Database
+from .roadmaps import is_school_event
 from .writes import log_event, set_meta, upsert
 
 SEED = 20250825
@@ -217,9 +218,6 @@ def _submissions(assessments: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
-
-
 def _event_statuses(rng: random.Random, events: pd.DataFrame) -> pd.DataFrame:
     """Statuses for every event of every roadmap over the school years it spans."""
     quality = {s.id: s.story for s in SCHOOLS}
@@ -229,7 +227,7 @@ def _event_statuses(rng: random.Random, events: pd.DataFrame) -> pd.DataFrame:
         hi = int(ev.period_to) if pd.notna(ev.period_to) else PERIODS[-1]
         periods = [p for p in PERIODS if lo <= p <= hi]
         units = [MUNICIPALITY_ID]
-        if any(m in (ev.responsible or "") for m in _SCHOOL_MARKERS):
+        if is_school_event(ev.responsible):
             units += [s.id for s in SCHOOLS]
         for unit_id in units:
             story = quality.get(unit_id, DEPARTMENT_STORY)

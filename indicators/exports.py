@@ -12,6 +12,7 @@ from typing import Mapping
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -21,26 +22,45 @@ _MAX_SHEET_NAME = 31
 
 
 def frames_to_xlsx(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per DataFrame (the mapping key is the sheet name), header bold and frozen."""
-    book = Workbook()
-    book.remove(book.active)
+    """One sheet per DataFrame (the mapping key is the sheet name), header bold and frozen.
+
+    Written in openpyxl's write-only mode: rows stream out, so a 100,000-row change log costs
+    seconds, not minutes.
+    """
+    book = Workbook(write_only=True)
     for name, frame in frames.items():
         sheet = book.create_sheet(_sheet_name(name))
-        sheet.append([str(c) for c in frame.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            sheet.append([_plain(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                    cell.data_type = TYPE_STRING
         sheet.freeze_panes = "A2"
         for idx, column in enumerate(frame.columns, start=1):
             longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
             sheet.column_dimensions[get_column_letter(idx)].width = min(60, max(10, longest + 2))
+        header = []
+        for column in frame.columns:
+            cell = WriteOnlyCell(sheet, value=str(column))
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_cell(sheet, _plain(v)) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet, value):
+    """A value, or a text cell when user text looks like a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = TYPE_STRING
+        return cell
+    return value
+
+
+def as_text(cells) -> None:
+    """Keep user text that looks like a formula (=, +, -, @) a plain text cell."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = TYPE_STRING
 
 
 def _plain(value):
@@ -60,3 +80,71 @@ def _plain(value):
 def _sheet_name(name: str) -> str:
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)
     return cleaned[:_MAX_SHEET_NAME] or "Лист"
+
+
+# -- the database to Excel ---------------------------------------------------------------------
+
+# sheet name -> (SQL over the filtered tables, Russian headers in select order)
+_EXPORT_SHEETS = {
+    "Организации": (
+        "SELECT id, parent_id, kind, name, short_name, school_type, opened_period, closed_period "
+        "FROM org_unit WHERE $units IS NULL OR list_contains($units, id) OR kind <> 'school' "
+        "ORDER BY kind, ord, name",
+        ["Код", "Входит в", "Вид", "Название", "Краткое название", "Тип школы",
+         "Работает с (уч. год)", "Закрыта с (уч. год)"]),
+    "Показатели": (
+        "SELECT i.id, i.level, c.title, i.stage, i.title, i.evidence_source, i.max_score, "
+        "i.first_period, i.last_period FROM indicator i JOIN criterion c ON c.id = i.criterion_id "
+        "ORDER BY i.level, i.ord",
+        ["Код", "Уровень", "Группа критериев", "Этап цикла", "Показатель", "Чем подтверждается",
+         "Максимальный балл", "Действует с", "Действует по"]),
+    "Оценки": (
+        "SELECT a.org_unit_id, u.short_name, a.period, a.indicator_id, a.score, a.not_applicable, "
+        "a.evidence_url, a.comment, a.updated_at, a.updated_by FROM assessment a "
+        "JOIN org_unit u ON u.id = a.org_unit_id "
+        "WHERE ($period IS NULL OR a.period = $period) "
+        "AND ($units IS NULL OR list_contains($units, a.org_unit_id) OR u.kind <> 'school') "
+        "ORDER BY a.period, u.ord, a.indicator_id",
+        ["Код организации", "Организация", "Учебный год (начало)", "Код показателя", "Балл",
+         "Не применяется", "Ссылка на документ", "Комментарий", "Изменено", "Кем изменено"]),
+    "Сдача данных": (
+        "SELECT s.org_unit_id, u.short_name, s.period, s.status, s.received_at, s.accepted_by, "
+        "s.accepted_at FROM submission s JOIN org_unit u ON u.id = s.org_unit_id "
+        "WHERE ($period IS NULL OR s.period = $period) "
+        "AND ($units IS NULL OR list_contains($units, s.org_unit_id) OR u.kind <> 'school') "
+        "ORDER BY s.period, u.ord",
+        ["Код организации", "Организация", "Учебный год (начало)", "Статус", "Получено",
+         "Кем принято", "Принято"]),
+    "Мероприятия": (
+        "SELECT e.id, d.title, e.section, e.number, e.title, e.deadline, e.responsible, "
+        "e.planned_result FROM roadmap_event e JOIN direction d ON d.id = e.direction_id "
+        "ORDER BY d.id, e.ord",
+        ["Код мероприятия", "Дорожная карта", "Раздел", "№", "Мероприятие", "Срок",
+         "Ответственный", "Планируемый результат"]),
+    "Статусы мероприятий": (
+        "SELECT s.event_id, s.org_unit_id, u.short_name, s.period, s.status, s.evidence_url, "
+        "s.done_on, s.comment FROM event_status s JOIN org_unit u ON u.id = s.org_unit_id "
+        "WHERE ($period IS NULL OR s.period = $period) "
+        "AND ($units IS NULL OR list_contains($units, s.org_unit_id) OR u.kind <> 'school') "
+        "ORDER BY s.period, s.event_id, u.ord",
+        ["Код мероприятия", "Код организации", "Организация", "Учебный год (начало)", "Статус",
+         "Ссылка на документ", "Дата выполнения", "Комментарий"]),
+    "Журнал изменений": (
+        "SELECT changed_at, user_name, source, entity, entity_key, field, old_value, new_value, "
+        "source_file, source_row FROM change_log ORDER BY id",
+        ["Когда", "Кто", "Источник", "Таблица", "Запись", "Поле", "Было", "Стало", "Файл",
+         "Строка файла"]),
+}
+
+
+def export_database(db, period: int | None = None, unit_ids: list[str] | None = None) -> bytes:
+    """The database (or one school year / some schools) as .xlsx, one sheet per table, Russian
+    headers.  The catalog sheets are always whole."""
+    params = {"period": period, "units": list(unit_ids) if unit_ids else None}
+    frames = {}
+    for sheet, (sql, headers) in _EXPORT_SHEETS.items():
+        wanted = {k: v for k, v in params.items() if f"${k}" in sql}
+        frame = db.read(sql, wanted)
+        frame.columns = headers
+        frames[sheet] = frame
+    return frames_to_xlsx(frames)

@@ -37,6 +37,7 @@ def upsert(
     user: str,
     source: str,
     source_file: str | None = None,
+    batch_id: int | None = None,
 ) -> UpsertResult:
     """Insert or update ``rows`` of ``table`` keyed by ``keys``; log every changed field.
 
@@ -87,10 +88,10 @@ def upsert(
     ]
     cur.execute(
         "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
-        "source_file, source_row) "
-        f"SELECT ?, ?, '{table}', entity_key, field, old_value, new_value, _source_file, _source_row "
+        "source_file, source_row, batch_id) "
+        f"SELECT ?, ?, '{table}', entity_key, field, old_value, new_value, _source_file, _source_row, ? "
         f"FROM ({' UNION ALL '.join(log_parts)}) ORDER BY _source_row NULLS LAST, entity_key, field",
-        [user, source],
+        [user, source, batch_id],
     )
 
     audit = [c for c in _AUDIT_COLUMNS if c in types]
@@ -107,6 +108,44 @@ def upsert(
     cur.execute("DROP TABLE _diff")
     cur.execute("DROP TABLE _typed")
     return UpsertResult(int(new), int(changed), int(total - new - changed))
+
+
+def delete_rows(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: list[str],
+    fields: list[str],
+    rows: pd.DataFrame,
+    *,
+    user: str,
+    source: str,
+    batch_id: int | None = None,
+) -> int:
+    """Delete the rows of ``table`` with the keys in ``rows``, logging each non-empty field's
+    last value (old → empty), so a deletion is as traceable as an edit."""
+    if rows.empty:
+        return 0
+    types = dict(cur.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+    cur.register("_gone", rows[keys].copy())
+    try:
+        typed = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in keys)
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE _gone_typed AS SELECT {typed} FROM _gone")
+    finally:
+        cur.unregister("_gone")
+    join = " AND ".join(f't."{k}" = g."{k}"' for k in keys)
+    key_expr = " || '|' || ".join(f'CAST(t."{k}" AS VARCHAR)' for k in keys)
+    parts = [f"SELECT {key_expr} AS entity_key, '{f}' AS field, CAST(t.\"{f}\" AS VARCHAR) AS old_value "
+             f"FROM {table} t JOIN _gone_typed g ON {join} WHERE t.\"{f}\" IS NOT NULL" for f in fields]
+    cur.execute(
+        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
+        f"batch_id) SELECT ?, ?, '{table}', entity_key, field, old_value, NULL, ? "
+        f"FROM ({' UNION ALL '.join(parts)}) ORDER BY entity_key, field",
+        [user, source, batch_id],
+    )
+    count = cur.execute(f"SELECT count(*) FROM {table} t JOIN _gone_typed g ON {join}").fetchone()[0]
+    cur.execute(f"DELETE FROM {table} t USING _gone_typed g WHERE {join}")
+    cur.execute("DROP TABLE _gone_typed")
+    return int(count)
 
 
 def log_event(

@@ -4,6 +4,8 @@ Pages call these through ``ui.view(name, …)``, a cache keyed by the data versi
 the result out, so the numbers a test reads from a page are the numbers computed here.
 """
 
+from ..batches import change_log  # noqa: F401
+from ..batches import submissions as submission_status  # noqa: F401
 from .common import (  # noqa: F401
     available_periods,
     directions,

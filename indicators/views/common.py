@@ -91,7 +91,12 @@ def unit_indicators(db: Database, unit_id: str, period: int,
         "Подтверждение": frame["evidence_url"].map(safe_link),
         "Комментарий": frame["comment"],
         "status": frame["status"],
+        "evidence_raw": frame["evidence_url"],
+        "max_score": frame["max_score"],
     })
+
+
+INTERNAL_COLUMNS = ["status", "evidence_raw", "max_score"]  # for the editor, not for display
 
 
 def school_scope(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),

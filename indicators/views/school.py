@@ -28,6 +28,7 @@ class SchoolProfile:
     stages: pd.DataFrame         # the seven stages with status and the break
     indicators: pd.DataFrame     # every indicator with status, evidence, comment, gap flag
     missing: list[str]           # what is missing, in plain words
+    locked: bool                 # the year's values are accepted (edits need an unlock)
 
 
 def school_profile(db: Database, school_id: str, period: int, municipality_id: str,
@@ -65,5 +66,7 @@ def school_profile(db: Database, school_id: str, period: int, municipality_id: s
         for _, row in table.iterrows() if row["status"] in ("no_data", "not_met")
     ]
     name = db.scalar("SELECT name FROM org_unit WHERE id = ?", [school_id]) or school_id
+    locked = db.scalar("SELECT count(*) FROM submission WHERE org_unit_id = ? AND period = ? "
+                       "AND status = 'accepted'", [school_id, int(period)]) > 0
     return SchoolProfile(school_id, name, history.reset_index(drop=True), by_criterion, stages,
-                         table, missing)
+                         table, missing, locked)

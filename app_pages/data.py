@@ -1,0 +1,122 @@
+"""Данные: the yearly cycle of a specialist: template out, files in, preview, apply, accept,
+export.  Every write goes through ``indicators`` (one transaction, logged, undoable)."""
+
+import hashlib
+
+import streamlit as st
+
+import ui
+from indicators import batches, exports, imports, template
+from indicators.batches import RefusedError
+from indicators.measures import period_label
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+f = ui.filters()
+db = ui.database()
+st.title(f"Данные за {f.year} учебный год")
+st.caption(f"{f.municipality_name} · учебный год выбирается слева")
+
+schools = ui.view("schools", f.municipality_id)
+names = dict(zip(schools["id"], schools["short_name"]))
+tab_template, tab_import, tab_accept, tab_export = st.tabs(
+    ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка"])
+
+with tab_template:
+    st.markdown("Шаблон Excel: по строке на каждый показатель (уже известные значения "
+                "подставлены), выпадающий список баллов, лист мероприятий дорожных карт, "
+                "инструкция. Каталожные столбцы защищены от случайной правки.")
+    who = st.selectbox("Для кого", [None, *names], key="template_for",
+                       format_func=lambda s: "Все школы и управление образования" if s is None else names[s])
+    label = "все" if who is None else names[who]
+    try:
+        template.units_for(db, f.period, f.municipality_id, who)  # says now if it can't be made
+        st.download_button(
+            "Скачать шаблон (.xlsx)",
+            data=lambda: template.build_template(db, f.period, f.municipality_id, who),
+            file_name=f"шаблон_{f.year.replace('/', '-')}_{label}.xlsx", mime=XLSX,
+            type="primary", key="template-download")
+    except template.TemplateError as exc:
+        st.error(str(exc))
+
+with tab_import:
+    st.markdown(f"Загрузите заполненные файлы за **{f.year}** — один или несколько. Сначала "
+                "проверяется всё; записывается только после вашего подтверждения и только целиком.")
+    round_ = st.session_state.setdefault("upload_round", 0)
+    uploaded = st.file_uploader("Файлы Excel (.xlsx)", accept_multiple_files=True,
+                                key=f"upload-{round_}")
+    if uploaded:
+        files = [(u.name, u.getvalue()) for u in uploaded]
+        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
+        key = (digest, f.period, db.data_version())
+        if st.session_state.get("plan_key") != key:
+            bar = st.progress(0.0, text="Проверяю файлы…")
+            plan = imports.plan_import(
+                db, files, f.period,
+                progress=lambda done, total, name: bar.progress(done / total, text=f"Проверяю «{name}»…"))
+            bar.empty()
+            st.session_state["plan"], st.session_state["plan_key"] = plan, key
+        plan = st.session_state["plan"]
+        ui.show_plan(plan)
+        if plan.ok:
+            if st.button("Применить: записать в базу", type="primary", key="apply"):
+                batch = imports.apply_import(db, plan, ui.user())
+                st.session_state["upload_round"] = round_ + 1
+                st.session_state["last_message"] = (
+                    f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
+                    f"{plan.counts['changed']}. Все страницы уже показывают новые значения.")
+                st.rerun()
+    if message := st.session_state.pop("last_message", None):
+        st.success(message)
+    last = batches.last_import(db)
+    if last is not None:
+        st.divider()
+        st.markdown(f"Последняя загрузка: № {int(last['id'])}, {last['created_at']:%d.%m.%Y %H:%M}, "
+                    f"{last['user_name']}: {last['files']} (новых {last['new_values']}, изменённых "
+                    f"{last['changed']}).")
+        if st.button("Отменить последнюю загрузку", key="undo"):
+            try:
+                batches.undo_last(db, ui.user())
+                st.session_state["last_message"] = f"Загрузка № {int(last['id'])} отменена: значения возвращены."
+                st.rerun()
+            except RefusedError as exc:
+                st.error(str(exc))
+
+with tab_accept:
+    status = ui.view("submission_status", f.municipality_id, f.period)
+    missing = status[status["status"].isna() & (status["kind"] == "school")]
+    if len(missing):
+        st.warning(f"Не сдали данные за {f.year}: " + ", ".join(missing["short_name"]))
+    else:
+        st.success(f"Все школы сдали данные за {f.year}.")
+    st.dataframe(batches.submission_table(status), hide_index=True, key="submissions")
+    st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
+                "блокировка не снята (снятие записывается в журнал).")
+    units = dict(zip(status["org_unit_id"], status["short_name"]))
+    unit = st.selectbox("Организация", list(units), format_func=units.get, key="accept_unit")
+    cols = st.columns(2)
+    for col, (action, label) in zip(cols, (("accept", "Принять и заблокировать"),
+                                          ("unlock", "Снять блокировку"))):
+        if col.button(label, key=f"submission-{action}", use_container_width=True):
+            try:
+                batches.set_submission(db, unit, f.period, action, ui.user())
+                st.session_state["accept_message"] = f"{units[unit]}: {label.lower()} — готово."
+                st.rerun()
+            except RefusedError as exc:
+                st.error(str(exc))
+    if message := st.session_state.pop("accept_message", None):
+        st.success(message)
+
+with tab_export:
+    st.markdown("Выгрузка в Excel: по листу на таблицу (организации, показатели, оценки, сдача "
+                "данных, мероприятия и их статусы, журнал изменений), заголовки по-русски.")
+    cols = st.columns(2)
+    cols[0].download_button("Вся база (.xlsx)", data=lambda: exports.export_database(db),
+                            file_name="база_целиком.xlsx", mime=XLSX, key="export-all",
+                            use_container_width=True)
+    chosen = list(f.school_ids) or None
+    cols[1].download_button(
+        f"{f.year}" + (f", выбранные школы: {len(chosen)}" if chosen else ", все школы") + " (.xlsx)",
+        data=lambda: exports.export_database(db, f.period, chosen),
+        file_name=f"выгрузка_{period_label(f.period).replace('/', '-')}.xlsx", mime=XLSX,
+        key="export-filtered", use_container_width=True)

@@ -1,0 +1,238 @@
+"""Writes other than an import: undo of the last import, in-place edits, acceptance and its
+unlock, and reading the change log.  Each is one transaction and one batch in the change log.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .db import Database
+from .imports import ImportPlan, Issue, _Checker, _diff, apply_import
+from .measures import period_label
+from .writes import delete_rows, upsert
+
+# table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
+_TABLES = {
+    "assessment": (["org_unit_id", "indicator_id", "period"],
+                   ["score", "not_applicable", "evidence_url", "comment"], None),
+    "event_status": (["event_id", "org_unit_id", "period"],
+                     ["status", "evidence_url", "done_on", "comment"], "status"),
+    "submission": (["org_unit_id", "period"],
+                   ["status", "received_at", "accepted_by", "accepted_at"], "status"),
+}
+
+
+class RefusedError(ValueError):
+    """The write was refused; the message says why, in Russian, and nothing was written."""
+
+
+def last_import(db: Database) -> pd.Series | None:
+    """The latest import that has not been undone."""
+    frame = db.read("SELECT * FROM import_batch WHERE source = 'import' AND undone_by IS NULL "
+                    "ORDER BY id DESC LIMIT 1")
+    return None if frame.empty else frame.iloc[0]
+
+
+def undo_last(db: Database, user: str) -> int:
+    """Put back every value the last import changed, as it was before; return the undo batch.
+
+    Refused (nothing written) when a value the import wrote has been changed since: undoing
+    would silently discard that later edit.
+    """
+    batch = last_import(db)
+    if batch is None:
+        raise RefusedError("нет загрузки, которую можно отменить.")
+    batch_id = int(batch["id"])
+    with db.transaction() as cur:
+        undo = cur.execute("INSERT INTO import_batch (user_name, source, files) VALUES (?, 'undo', ?) "
+                           "RETURNING id", [user, batch["files"]]).fetchone()[0]
+        for table, (keys, fields, required) in _TABLES.items():
+            log = cur.execute(
+                "SELECT entity_key, field, old_value, new_value FROM change_log "
+                "WHERE batch_id = ? AND entity = ? ORDER BY id", [batch_id, table]).df()
+            if log.empty:
+                continue
+            current = _current(cur, table, keys, fields, log["entity_key"].unique())
+            conflicts = [
+                (k, f) for k, f, new in zip(log["entity_key"], log["field"], log["new_value"])
+                if current.get(k, {}).get(f) != (None if pd.isna(new) else new)
+            ]
+            if conflicts:
+                shown = "; ".join(f"{k.replace('|', ' · ')} ({f})" for k, f in conflicts[:5])
+                raise RefusedError("Отменить загрузку нельзя: после неё изменены значения "
+                                   f"{shown}. Исправьте их вручную.")
+            restored = {k: dict(v) for k, v in current.items()}
+            for k, f, old in zip(log["entity_key"], log["field"], log["old_value"]):
+                restored[k][f] = None if pd.isna(old) else old
+            keep, gone = [], []
+            for k, values in restored.items():
+                row = dict(zip(keys, k.split("|")), **values)
+                empty = (values.get(required) is None if required
+                         else values.get("score") is None and values.get("not_applicable") in (None, "false"))
+                (gone if empty else keep).append(row)
+            if keep:
+                upsert(cur, table, keys, fields, pd.DataFrame(keep, dtype=object), user=user,
+                       source="undo", batch_id=undo)
+            if gone:
+                delete_rows(cur, table, keys, fields, pd.DataFrame(gone, dtype=object), user=user,
+                            source="undo", batch_id=undo)
+        cur.execute("UPDATE import_batch SET undone_by = ? WHERE id = ?", [undo, batch_id])
+    return int(undo)
+
+
+def _current(cur, table: str, keys: list[str], fields: list[str], entity_keys) -> dict:
+    """Stored values as text, keyed like the change log ('a|b|c')."""
+    key_expr = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in keys)
+    cols = ", ".join(f'CAST("{f}" AS VARCHAR) AS "{f}"' for f in fields)
+    frame = cur.execute(f"SELECT {key_expr} AS entity_key, {cols} FROM {table} "
+                        f"WHERE list_contains(?, {key_expr})", [list(entity_keys)]).df()
+    found = {k: {f: None for f in fields} for k in entity_keys}
+    for row in frame.to_dict("records"):
+        found[row.pop("entity_key")] = {f: (None if pd.isna(v) else v) for f, v in row.items()}
+    return found
+
+
+# -- in-place edits ----------------------------------------------------------------------------
+
+def plan_edits(db: Database, unit_id: str, period: int, edited: pd.DataFrame,
+               file_label: str = "правка на странице") -> ImportPlan:
+    """Edited rows of a unit's indicator table → the same plan an import makes, with the same
+    checks (allowed scores, accepted data locked).  ``edited`` has code, score, evidence_url,
+    comment; ``source_row`` is the table's row number."""
+    rows = [dict(unit_id=unit_id, year=period, code=r["code"], score=r["score"],
+                 evidence_url=r.get("evidence_url"), comment=r.get("comment"),
+                 source_file=file_label, source_row=n)
+            for n, r in enumerate(edited.to_dict("records"), start=1)]
+    checker = _Checker(db, period)
+    assessments = checker.assessments(rows)
+    plan = ImportPlan([file_label], [], assessments, pd.DataFrame(
+        columns=["event_id", "org_unit_id", "period", "status", "evidence_url", "done_on",
+                 "comment", "source_file", "source_row"]))
+    plan.issues = checker.issues
+    if plan.ok:
+        _diff(db, plan)
+    return plan
+
+
+def save_edits(db: Database, plan: ImportPlan, user: str) -> int:
+    if not plan.ok:
+        raise RefusedError("; ".join(str(i) for i in plan.issues))
+    return apply_import(db, plan, user, source="edit")
+
+
+# -- acceptance --------------------------------------------------------------------------------
+
+def submissions(db: Database, municipality_id: str, period: int) -> pd.DataFrame:
+    """Every unit that answers for the year with its submission status (none = not sent)."""
+    return db.read(
+        """
+        SELECT u.id AS org_unit_id, u.name, u.short_name, u.kind,
+               coalesce(s.status, CASE WHEN a.n > 0 THEN 'received' END) AS status,
+               s.received_at, s.accepted_by, s.accepted_at, coalesce(a.n, 0) AS values_sent
+        FROM org_unit u
+        LEFT JOIN submission s ON s.org_unit_id = u.id AND s.period = $p
+        LEFT JOIN (SELECT org_unit_id, count(*) AS n FROM assessment WHERE period = $p
+                   GROUP BY ALL) a ON a.org_unit_id = u.id
+        WHERE ((u.kind = 'school' AND u.parent_id = $m) OR u.id = $m)
+          AND (u.opened_period IS NULL OR $p >= u.opened_period)
+          AND (u.closed_period IS NULL OR $p < u.closed_period)
+        ORDER BY u.kind = 'school', u.ord, u.name
+        """,
+        {"p": int(period), "m": municipality_id},
+    )
+
+
+SUBMISSION_LABELS = {"received": "Получено", "accepted": "Принято (заблокировано)"}
+
+
+def submission_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Организация": frame["name"],
+        "Статус": [SUBMISSION_LABELS.get(s, "Не сдано") if isinstance(s, str) else "Не сдано"
+                   for s in frame["status"]],
+        "Значений": frame["values_sent"].astype(int),
+        "Получено": frame["received_at"].dt.strftime("%d.%m.%Y"),
+        "Принято": frame["accepted_at"].dt.strftime("%d.%m.%Y"),
+        "Кем принято": frame["accepted_by"],
+    })
+
+
+def set_submission(db: Database, unit_id: str, period: int, action: str, user: str) -> None:
+    """``accept`` locks the unit's values for the year; ``unlock`` opens them again (logged);
+    ``receive`` marks the submission received."""
+    stored = db.read("SELECT * FROM submission WHERE org_unit_id = ? AND period = ?",
+                     [unit_id, int(period)])
+    now = pd.Timestamp.now().floor("s")
+    status = None if stored.empty else stored["status"].iloc[0]
+    name = db.scalar("SELECT short_name FROM org_unit WHERE id = ?", [unit_id]) or unit_id
+    if action == "accept":
+        if db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = ? AND period = ?",
+                     [unit_id, int(period)]) == 0:
+            raise RefusedError(f"{name}: за {period_label(period)} нет ни одного значения — "
+                               "принимать нечего.")
+        row = dict(status="accepted", accepted_by=user, accepted_at=now,
+                   received_at=stored["received_at"].iloc[0] if len(stored) else now)
+    elif action == "unlock":
+        if status != "accepted":
+            raise RefusedError(f"{name}: данные за {period_label(period)} не заблокированы.")
+        row = dict(status="received", accepted_by=None, accepted_at=None,
+                   received_at=stored["received_at"].iloc[0])
+    elif action == "receive":
+        if status == "accepted":
+            raise RefusedError(f"{name}: данные уже приняты.")
+        row = dict(status="received", received_at=now, accepted_by=None, accepted_at=None)
+    else:
+        raise ValueError(action)
+    frame = pd.DataFrame([dict(org_unit_id=unit_id, period=int(period), **row)], dtype=object)
+    with db.transaction() as cur:
+        batch = cur.execute("INSERT INTO import_batch (user_name, source) VALUES (?, ?) RETURNING id",
+                            [user, action]).fetchone()[0]
+        upsert(cur, "submission", ["org_unit_id", "period"],
+               ["status", "received_at", "accepted_by", "accepted_at"], frame, user=user,
+               source=action, batch_id=batch)
+
+
+# -- the change log ----------------------------------------------------------------------------
+
+def change_log(db: Database, unit_id: str | None = None, period: int | None = None,
+               user: str | None = None, source: str | None = None, limit: int = 2000) -> pd.DataFrame:
+    """Latest changes first, filtered; entity keys are split into organisation and year."""
+    return db.read(
+        """
+        SELECT c.changed_at, c.user_name, c.source, c.entity, c.entity_key, c.field, c.old_value,
+               c.new_value, c.source_file, c.source_row, c.batch_id
+        FROM change_log c
+        WHERE ($unit IS NULL OR list_contains(string_split(c.entity_key, '|'), $unit))
+          AND ($period IS NULL OR split_part(c.entity_key, '|', -1) = CAST($period AS VARCHAR))
+          AND ($user IS NULL OR c.user_name = $user)
+          AND ($source IS NULL OR c.source = $source)
+        ORDER BY c.id DESC LIMIT $limit
+        """,
+        {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit},
+    )
+
+
+SOURCE_LABELS = {"import": "загрузка файла", "edit": "правка на странице", "undo": "отмена загрузки",
+                 "accept": "приёмка", "unlock": "снятие блокировки", "receive": "получение",
+                 "catalog": "каталог", "demo": "демо-данные"}
+ENTITY_LABELS = {"assessment": "оценка", "event_status": "мероприятие", "submission": "сдача данных"}
+
+
+def log_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The change log with Russian headers and words."""
+    return pd.DataFrame({
+        "Когда": frame["changed_at"].dt.strftime("%d.%m.%Y %H:%M:%S"),
+        "Кто": frame["user_name"],
+        "Источник": frame["source"].map(lambda s: SOURCE_LABELS.get(s, s)),
+        "Что": frame["entity"].map(lambda s: ENTITY_LABELS.get(s, s)),
+        "Запись": frame["entity_key"].str.replace("|", " · ", regex=False),
+        "Поле": frame["field"],
+        "Было": frame["old_value"],
+        "Стало": frame["new_value"],
+        "Файл": frame["source_file"],
+        "Строка": frame["source_row"].astype("Int64"),
+    })
+
+
+__all__ = ["Issue", "RefusedError", "change_log", "last_import", "plan_edits", "save_edits",
+           "set_submission", "submissions", "undo_last"]

@@ -9,6 +9,7 @@ import pandas as pd
 from .db import Database
 from .imports import ImportPlan, Issue, _Checker, _diff, apply_import
 from .measures import period_label
+from .sheets import EVENT_STATUS_LABELS
 from .writes import delete_rows, upsert
 
 # table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
@@ -218,6 +219,24 @@ SOURCE_LABELS = {"import": "загрузка файла", "edit": "правка 
 ENTITY_LABELS = {"assessment": "оценка", "event_status": "мероприятие", "submission": "сдача данных"}
 
 
+FIELD_LABELS = {"score": "Балл", "not_applicable": "Не применяется", "evidence_url": "Ссылка на документ",
+                "comment": "Комментарий", "status": "Статус", "done_on": "Дата выполнения",
+                "received_at": "Получено", "accepted_by": "Кем принято", "accepted_at": "Принято"}
+_VALUE_WORDS = {"true": "да", "false": "нет", **EVENT_STATUS_LABELS, **{
+    "received": "получено", "accepted": "принято"}}
+
+
+def _value(text: object) -> str:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return "—"
+    text = str(text)
+    if text in _VALUE_WORDS:
+        return _VALUE_WORDS[text]
+    if text.endswith(".0") and text[:-2].isdigit():
+        return text[:-2]
+    return text
+
+
 def log_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The change log with Russian headers and words."""
     return pd.DataFrame({
@@ -226,9 +245,9 @@ def log_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Источник": frame["source"].map(lambda s: SOURCE_LABELS.get(s, s)),
         "Что": frame["entity"].map(lambda s: ENTITY_LABELS.get(s, s)),
         "Запись": frame["entity_key"].str.replace("|", " · ", regex=False),
-        "Поле": frame["field"],
-        "Было": frame["old_value"],
-        "Стало": frame["new_value"],
+        "Поле": frame["field"].map(lambda f: FIELD_LABELS.get(f, f)),
+        "Было": frame["old_value"].map(_value),
+        "Стало": frame["new_value"].map(_value),
         "Файл": frame["source_file"],
         "Строка": frame["source_row"].astype("Int64"),
     })

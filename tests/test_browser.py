@@ -141,3 +141,41 @@ def test_heatmap_cell_opens_the_profile_and_ranking_bar_picks_the_indicator(brow
         assert "indicator=S11" in page.url
         assert page_errors(page) == []
         page.close()
+
+
+def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
+    """Template out, a filled file in, preview, apply: the overview shows the new figure."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with cold_server(tmp_path / "cycle.duckdb") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(f"{url}/data")
+        page.wait_for_selector("h1:has-text('Данные за 2024/25')", timeout=90_000)
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
+        page.get_by_role("option", name="СОШ № 6").click()
+        with page.expect_download() as download:
+            page.get_by_text("Скачать шаблон (.xlsx)").click()
+        assert download.value.suggested_filename == "шаблон_2024-25_СОШ № 6.xlsx"
+        with open(download.value.path(), "rb") as file:
+            book = load_workbook(io.BytesIO(file.read()))
+        book["Оценки"]["J2"] = "нет"
+        filled = tmp_path / "сош6.xlsx"
+        book.save(filled)
+
+        page.get_by_role("tab", name="2. Загрузка файлов").click()
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(filled))
+        page.wait_for_selector("text=Изменённых", timeout=60_000)
+        page.wait_for_selector("button:has-text('Применить')", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "data-preview.png"), full_page=True)
+        page.get_by_role("button", name="Применить: записать в базу").click()
+        page.wait_for_selector("text=Записано (загрузка № 1)", timeout=60_000)
+        assert page_errors(page) == []
+
+        page.locator("[data-testid=stSidebarNav] a:has-text('Журнал изменений')").click()
+        page.wait_for_selector("h1:has-text('Журнал изменений')", timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert page_errors(page) == []
+        page.screenshot(path=str(ARTIFACTS / "log.png"), full_page=True)
+        page.close()

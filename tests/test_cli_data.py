@@ -1,0 +1,88 @@
+"""The yearly cycle from the command line: template, import (preview, refusal, --apply), export,
+undo.  Exit code 1 and nothing written on any invalid file."""
+
+from __future__ import annotations
+
+
+from openpyxl import load_workbook
+
+from indicators.db import Database
+from tests.test_demo_cli import run_cli
+
+
+def _demo(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    assert run_cli(path, "demo").returncode == 0
+    return path
+
+
+def _scores(path, school="sosh-6", code="S01", year=2024):
+    db = Database(path)
+    try:
+        return db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = ? "
+                         "AND period = ?", [school, code, year])
+    finally:
+        db.close()
+
+
+def test_template_import_preview_apply_export_undo(tmp_path):
+    path = _demo(tmp_path)
+    out = tmp_path / "шаблон.xlsx"
+    done = run_cli(path, "template", "--year", "2024/25", "--school", "sosh-6", "--out", str(out))
+    assert done.returncode == 0 and "Шаблон за 2024/25 записан" in done.stdout
+    book = load_workbook(out)
+    book["Оценки"]["J2"] = "нет"
+    filled = tmp_path / "сош6.xlsx"
+    book.save(filled)
+
+    preview = run_cli(path, "import", str(filled), "--year", "2024")
+    assert preview.returncode == 0
+    assert "изменённых: 1" in preview.stdout and "Балл: 2 → 0" in preview.stdout
+    assert "предпросмотр" in preview.stdout
+    assert _scores(path) == 2  # a preview writes nothing
+
+    applied = run_cli(path, "import", str(filled), "--apply", "--user", "Иванова")
+    assert applied.returncode == 0 and "Записано" in applied.stdout
+    assert _scores(path) == 0
+
+    export = tmp_path / "выгрузка.xlsx"
+    assert run_cli(path, "export", "--year", "2024", "--out", str(export)).returncode == 0
+    sheets = load_workbook(export, read_only=True).sheetnames
+    assert sheets == ["Организации", "Показатели", "Оценки", "Сдача данных", "Мероприятия",
+                      "Статусы мероприятий", "Журнал изменений"]
+    assert not (tmp_path / "выгрузка.xlsx.part").exists()
+
+    undone = run_cli(path, "undo", "--user", "Иванова")
+    assert undone.returncode == 0 and "отменена" in undone.stdout
+    assert _scores(path) == 2
+
+
+def test_an_invalid_file_exits_1_and_writes_nothing(tmp_path):
+    path = _demo(tmp_path)
+    out = tmp_path / "t.xlsx"
+    run_cli(path, "template", "--year", "2024", "--school", "sosh-6", "--out", str(out))
+    book = load_workbook(out)
+    book["Оценки"]["J2"] = "может быть"
+    book["Оценки"]["J3"] = "нет"   # a valid change in the same file: not written either
+    bad = tmp_path / "плохой.xlsx"
+    book.save(bad)
+    done = run_cli(path, "import", str(bad), "--apply")
+    assert done.returncode == 1
+    assert ("Файл «плохой.xlsx», лист «Оценки», строка 2, столбец J «Балл»: значение «может быть» "
+            "не распознано") in done.stderr
+    assert "ничего не записано" in done.stderr
+    assert _scores(path) == 2 and _scores(path, code="S02") == 2
+
+
+def test_cli_refusals_are_russian(tmp_path):
+    path = _demo(tmp_path)
+    missing = run_cli(path, "import", str(tmp_path / "нет.xlsx"))
+    assert missing.returncode == 1 and "не найден" in missing.stderr
+    year = run_cli(path, "template", "--year", "прошлый", "--out", str(tmp_path / "x.xlsx"))
+    assert year.returncode == 1 and "учебный год «прошлый» не распознан" in year.stderr
+    school = run_cli(path, "template", "--year", "2024", "--school", "nope", "--out",
+                     str(tmp_path / "x.xlsx"))
+    assert school.returncode == 1 and "Школа «nope» не найдена" in school.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+    undo = run_cli(path, "undo")
+    assert undo.returncode == 1 and "нет загрузки" in undo.stderr

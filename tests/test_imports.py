@@ -1,0 +1,470 @@
+"""The yearly cycle on the demo: template out, files in, validation, preview, apply, undo.
+
+Every bad file a school secretary can send has its own test, asserting the Russian message
+(file, sheet, row, column, reason) and that the database is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from indicators import batches
+from indicators.db import Database
+from indicators.imports import apply_import, plan_import
+from indicators.setup import ready_db
+from indicators.template import build_template
+
+YEAR = 2024
+SCHOOL = "sosh-6"          # demo: 2024/25 received, not yet accepted
+LOCKED_SCHOOL = "sosh-2"   # demo: 2024/25 accepted
+TABLES = ("assessment", "event_status", "submission", "change_log", "import_batch")
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("imports") / "demo.duckdb"
+    ready_db(path).close()
+    return path
+
+
+@pytest.fixture
+def db(demo_file, tmp_path):
+    """A private copy of the demo, so each test may write."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_file, path)
+    database = Database(path)
+    yield database
+    database.close()
+
+
+def fingerprint(db: Database) -> dict:
+    state = {t: db.read(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in TABLES}
+    state["version"] = db.data_version()
+    return state
+
+
+def template(db: Database, school: str | None = SCHOOL) -> bytes:
+    return build_template(db, YEAR, "zaozerny", school)
+
+
+def edited(data: bytes, change) -> bytes:
+    """The workbook with ``change(book)`` applied, saved again."""
+    book = load_workbook(io.BytesIO(data))
+    change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def refused(db: Database, files, period: int | None = YEAR, **kw) -> str:
+    """Plan the import, assert it is refused and wrote nothing; return the messages."""
+    before = fingerprint(db)
+    plan = plan_import(db, files, period, **kw)
+    assert not plan.ok, "the import should have been refused"
+    assert fingerprint(db) == before
+    return "\n".join(str(i) for i in plan.issues)
+
+
+def set_cell(sheet: str, cell: str, value):
+    def change(book):
+        book[sheet][cell] = value
+    return change
+
+
+# -- the happy path ------------------------------------------------------------------------------
+
+def test_an_untouched_template_imports_as_all_unchanged(db):
+    plan = plan_import(db, [("sosh6.xlsx", template(db))], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.counts == {"new": 0, "changed": 0, "unchanged": len(plan.assessments) + len(plan.events)}
+    assert len(plan.assessments) == 11  # S01..S11, all answered in the demo
+    assert plan.changes.empty
+
+
+def values(db: Database, table: str) -> pd.DataFrame:
+    """A table's rows without the audit columns (who/when wrote them)."""
+    frame = db.read(f"SELECT * FROM {table} ORDER BY ALL")
+    return frame.drop(columns=[c for c in ("updated_at", "updated_by") if c in frame])
+
+
+def test_preview_apply_log_and_undo(db):
+    before = fingerprint(db)
+    values_before = {t: values(db, t) for t in ("assessment", "event_status", "submission")}
+
+    def change(book):
+        book["Оценки"]["J2"] = "нет"            # S01: 2 → 0 (alias)
+        book["Оценки"]["L2"] = "=СУММ(1)"        # a comment that looks like a formula
+        book["Оценки"]["L2"].data_type = "s"
+        book["Мероприятия"]["K2"] = "выполнено"
+        book["Мероприятия"]["M2"] = "12.05.2025"
+    plan = plan_import(db, [("sosh6.xlsx", edited(template(db), change))], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.counts["changed"] == 2
+    rows = {(r.Поле, r.Было, r.Стало) for r in plan.changes.itertuples()}
+    assert ("Балл", "2", "0") in rows and ("Комментарий", "—", "=СУММ(1)") in rows
+    assert fingerprint(db) == before                     # a preview writes nothing
+
+    batch = apply_import(db, plan, "Иванова")
+    score, comment = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
+                             "indicator_id = 'S01' AND period = ?", [SCHOOL, YEAR])[0]
+    assert (score, comment) == (0.0, "=СУММ(1)")
+    log = db.read("SELECT * FROM change_log WHERE batch_id = ?", [batch])
+    s01 = log[(log["entity_key"] == f"{SCHOOL}|S01|{YEAR}") & (log["field"] == "score")].iloc[0]
+    assert (s01.old_value, s01.new_value, s01.user_name, s01.source) == ("2.0", "0.0", "Иванова", "import")
+    assert (s01.source_file, s01.source_row) == ("sosh6.xlsx", 2)
+    assert len(log) == 4  # score, comment, event status, event date
+
+    batches.undo_last(db, "Иванова")
+    for table, frame in values_before.items():
+        assert values(db, table).equals(frame), table  # every value as it was
+    restored = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
+                       "indicator_id = 'S01' AND period = ?", [SCHOOL, YEAR])[0]
+    assert restored == (2.0, None)
+    assert db.scalar("SELECT status FROM event_status WHERE event_id = 'gubakha:1.2' AND "
+                     "org_unit_id = ? AND period = ?", [SCHOOL, YEAR]) == "in_progress"
+    assert batches.last_import(db) is None
+    with pytest.raises(batches.RefusedError, match="нет загрузки"):
+        batches.undo_last(db, "Иванова")
+
+
+def test_undo_is_refused_after_a_later_edit_of_the_same_value(db):
+    plan = plan_import(db, [("b.xlsx", edited(template(db), set_cell("Оценки", "J3", 1)))], YEAR)
+    apply_import(db, plan, "тест")                              # S02: 2 → 1
+    edit = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+        [{"code": "S02", "score": "0", "evidence_url": None, "comment": None}]))
+    batches.save_edits(db, edit, "тест")                       # then edited: 1 → 0
+    with pytest.raises(batches.RefusedError, match="после неё изменены"):
+        batches.undo_last(db, "тест")                           # b.xlsx wrote S02
+    assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S02' "
+                     "AND period = ?", [SCHOOL, YEAR]) == 0
+
+
+def test_undo_of_a_created_row_deletes_it(db):
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' AND "
+                    "period = ?", [SCHOOL, YEAR])
+    plan = plan_import(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", 1)))], YEAR)
+    apply_import(db, plan, "тест")
+    assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
+                     "AND period = ?", [SCHOOL, YEAR]) == 1
+    batches.undo_last(db, "тест")
+    assert db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
+                     "AND period = ?", [SCHOOL, YEAR]) == 0
+    gone = db.read("SELECT * FROM change_log WHERE source = 'undo'")
+    assert set(gone["old_value"].dropna()) >= {"1.0"} and gone["new_value"].isna().all()
+
+
+def test_several_files_go_in_one_transaction(db, monkeypatch):
+    """A failure while writing the second table rolls back the first: nothing half-written."""
+    before = fingerprint(db)
+    data = edited(template(db), set_cell("Оценки", "J2", 0))
+    other = edited(template(db, "sosh-1"), set_cell("Оценки", "J2", 0))
+    plan = plan_import(db, [("a.xlsx", data), ("b.xlsx", other)], YEAR)
+    assert plan.ok and plan.counts["changed"] == 2
+    import indicators.imports as imports_module
+    real = imports_module.upsert
+
+    def failing(cur, table, *args, **kw):
+        if table == "event_status":
+            raise RuntimeError("диск переполнен")
+        return real(cur, table, *args, **kw)
+
+    monkeypatch.setattr(imports_module, "upsert", failing)
+    with pytest.raises(RuntimeError):
+        apply_import(db, plan, "тест")
+    assert fingerprint(db) == before
+
+
+@pytest.mark.parametrize("typed, score, na", [
+    ("да", 2, False), ("+", 2, False), ("нет", 0, False), ("-", 0, False),
+    ("частично", 1, False), ("Частично ", 1, False), ("н/п", None, True), ("1", 1, False),
+    (1, 1, False), ("2,0", 2, False),
+])
+def test_documented_aliases_are_accepted(db, typed, score, na):
+    plan = plan_import(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", typed)))], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    row = plan.assessments[plan.assessments["indicator_id"] == "S01"].iloc[0]
+    assert (None if pd.isna(row.score) else row.score, bool(row.not_applicable)) == (score, na)
+
+
+def test_a_blank_row_keeps_the_stored_value(db):
+    def clear(book):
+        for cell in ("J2", "K2", "L2"):
+            book["Оценки"][cell] = None
+    plan = plan_import(db, [("a.xlsx", edited(template(db), clear))], YEAR)
+    assert plan.ok and "S01" not in set(plan.assessments["indicator_id"])
+
+
+def test_trailing_and_inner_blank_rows_are_ignored(db):
+    def change(book):
+        sheet = book["Оценки"]
+        sheet.insert_rows(5)
+        for row in range(sheet.max_row + 1, sheet.max_row + 40):
+            sheet.cell(row, 10, "  ")
+    plan = plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert len(plan.assessments) == 11
+
+
+def test_a_formula_with_a_saved_value_is_read_as_that_value(db):
+    """Excel saves both the formula and its last value; openpyxl writes only the formula, so
+    the saved value is put in the file's XML by hand here."""
+    data = edited(template(db), set_cell("Оценки", "J2", 0))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in archive.infolist():
+            body = archive.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                body, n = re.subn(rb'<c r="J2"([^>]*)><v>0</v></c>',
+                                  rb'<c r="J2"\1><f>1-1</f><v>0</v></c>', body)
+                assert n == 1
+            target.writestr(item, body)
+    plan = plan_import(db, [("a.xlsx", out.getvalue())], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.assessments.set_index("indicator_id").loc["S01", "score"] == 0
+
+
+def test_acceptance_locks_and_unlock_is_logged(db):
+    batches.set_submission(db, SCHOOL, YEAR, "accept", "Петрова")
+    message = refused(db, [("a.xlsx", template(db))])
+    assert "приняты и заблокированы" in message
+    plan = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+        [{"code": "S01", "score": "0", "evidence_url": None, "comment": None}]))
+    assert not plan.ok
+    batches.set_submission(db, SCHOOL, YEAR, "unlock", "Петрова")
+    log = db.read("SELECT * FROM change_log WHERE entity = 'submission' AND source = 'unlock'")
+    assert ("status", "accepted", "received") in set(zip(log["field"], log["old_value"], log["new_value"]))
+    assert plan_import(db, [("a.xlsx", template(db))], YEAR).ok
+
+
+def test_in_place_edit_uses_the_same_checks_and_log(db):
+    bad = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+        [{"code": "S01", "score": "7", "evidence_url": None, "comment": None}]))
+    assert "вне допустимых" in str(bad.issues[0]) and "строка 1" in str(bad.issues[0])
+    good = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+        [{"code": "S01", "score": "1", "evidence_url": "https://x.example/a.pdf", "comment": "ok"}]))
+    batches.save_edits(db, good, "Сидоров")
+    log = batches.change_log(db, SCHOOL, YEAR, "Сидоров", "edit")
+    assert set(log["field"]) == {"score", "evidence_url", "comment"}
+
+
+# -- every bad file -------------------------------------------------------------------------------
+
+def test_a_renamed_word_document(db):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    assert "«отчёт.xlsx»: это документ Word (.docx)" in refused(db, [("отчёт.xlsx", out.getvalue())])
+
+
+def test_a_renamed_csv(db):
+    data = "Код организации;Балл\nsosh-6;2\n".encode("cp1251")
+    assert "это не файл Excel (.xlsx). Похоже на текст или CSV" in refused(db, [("оценки.xlsx", data)])
+
+
+def test_a_corrupt_zip(db):
+    data = template(db)
+    assert "файл повреждён" in refused(db, [("битый.xlsx", data[: len(data) // 2])])
+
+
+def test_a_password_protected_file(db):
+    from msoffcrypto.format.ooxml import OOXMLFile
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(template(db))).encrypt("пароль", out)
+    assert "«школа.xlsx»: файл защищён паролем" in refused(db, [("школа.xlsx", out.getvalue())])
+
+
+def test_an_old_xls(db):
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096  # an OLE file without encryption
+    assert "старого формата" in refused(db, [("старый.xlsx", data)])
+
+
+def test_an_empty_file(db):
+    assert "файл пустой (0 байт)" in refused(db, [("пусто.xlsx", b"")])
+
+
+def test_a_workbook_with_nothing_filled_in(db):
+    def clear(book):
+        for sheet in (book["Оценки"], book["Мероприятия"]):
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    cell.value = None
+    assert "нет ни одной заполненной оценки" in refused(db, [("пустой.xlsx", edited(template(db), clear))])
+
+
+def test_a_file_over_the_size_limit(db):
+    assert "файл слишком большой" in refused(db, [("большой.xlsx", template(db))], limit_mb=0.001)
+
+
+def test_a_missing_sheet(db):
+    def rename(book):
+        book["Оценки"].title = "Лист1"
+        del book["Мероприятия"]
+    message = refused(db, [("a.xlsx", edited(template(db), rename))])
+    assert "нет листа «Оценки»" in message and "«Лист1»" in message
+
+
+def test_a_renamed_column(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J1", "Оценка")))])
+    assert message == ("Файл «a.xlsx», лист «Оценки», строка 1: нет столбца «Балл» (переименован "
+                       "или удалён). Верните заголовки как в шаблоне.")
+
+
+def test_a_deleted_column(db):
+    def drop(book):
+        book["Оценки"].delete_cols(11)  # «Ссылка на документ»
+    assert "нет столбца «Ссылка на документ»" in refused(db, [("a.xlsx", edited(template(db), drop))])
+
+
+def test_an_unknown_school(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "A3", "sosh-99")))])
+    assert message == ("Файл «a.xlsx», лист «Оценки», строка 3, столбец A «Код организации»: "
+                       "неизвестная организация «sosh-99»; коды школ — как в шаблоне.")
+
+
+def test_an_unknown_indicator_code(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "D4", "S99")))])
+    assert "строка 4, столбец D «Код показателя»: неизвестный код показателя «S99»" in message
+
+
+def test_a_municipal_indicator_on_a_school_row(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "D2", "M01")))])
+    assert "показатель M01 относится к уровню муниципалитета" in message
+
+
+def test_a_score_out_of_range(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J5", 3)))])
+    assert message == ("Файл «a.xlsx», лист «Оценки», строка 5, столбец J «Балл»: балл 3 вне "
+                       "допустимых значений: целое число от 0 до 2")
+
+
+@pytest.mark.parametrize("typed", ["может быть", "1.5", "✓"])
+def test_free_text_in_a_score_cell(db, typed):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", typed)))])
+    assert "строка 2, столбец J «Балл»" in message
+    assert "не распознано" in message or "вне допустимых" in message
+
+
+def test_a_link_without_a_score(db):
+    def change(book):
+        book["Оценки"]["J2"] = None
+        book["Оценки"]["K2"] = "https://x.example/a.pdf"
+    assert "указаны ссылка или комментарий, но нет балла" in refused(
+        db, [("a.xlsx", edited(template(db), change))])
+
+
+def test_duplicate_rows(db):
+    def copy_row(book):
+        sheet = book["Оценки"]
+        sheet.append([c.value for c in sheet[2]])
+    message = refused(db, [("a.xlsx", edited(template(db), copy_row))])
+    assert "строка 13: показатель S01 для «МБОУ «Средняя общеобразовательная школа № 6»» уже " \
+           "указан(о) в строке 2: строка повторяется" in message
+
+
+def test_the_same_rows_in_two_files(db):
+    first = template(db)
+    second = edited(first, set_cell("Оценки", "L2", "другой комментарий"))
+    message = refused(db, [("первый.xlsx", first), ("второй.xlsx", second)])
+    assert "Файл «второй.xlsx», лист «Оценки», строка 2" in message
+    assert "в строке 2 файла «первый.xlsx»" in message
+
+
+def test_merged_cells(db):
+    def merge(book):
+        book["Оценки"].merge_cells("K3:L3")
+    message = refused(db, [("a.xlsx", edited(template(db), merge))])
+    assert "лист «Оценки»: есть объединённые клетки (K3:L3)" in message
+
+
+def test_a_formula_without_a_saved_value(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", "=1+1")))])
+    assert "в клетках J2 формулы без сохранённого значения" in message
+
+
+def test_a_file_for_another_school_year(db):
+    message = refused(db, [("a.xlsx", template(db))], period=2023)
+    assert "файл за 2024/25 учебный год, а загружаются данные за 2023/24" in message
+
+
+def test_two_years_in_one_file(db):
+    message = refused(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "C3", "2023/24")))],
+                      period=None)
+    assert "в одном файле разные учебные годы (2023/24, 2024/25)" in message
+
+
+def test_the_same_file_uploaded_twice(db):
+    data = template(db)
+    message = refused(db, [("школа6.xlsx", data), ("школа6 (1).xlsx", data)])
+    assert "«школа6 (1).xlsx»: это тот же файл, что и «школа6.xlsx»" in message
+
+
+def test_a_locked_school(db):
+    message = refused(db, [("a.xlsx", template(db, LOCKED_SCHOOL))])
+    assert "приняты и заблокированы" in message and message.count("\n") == 0  # said once
+
+
+def test_an_unknown_event_status_and_bad_date(db):
+    def change(book):
+        book["Мероприятия"]["K2"] = "почти"
+        book["Мероприятия"]["K3"] = "выполнено"
+        book["Мероприятия"]["M3"] = "вчера"
+    message = refused(db, [("a.xlsx", edited(template(db), change))])
+    assert "лист «Мероприятия», строка 2, столбец K «Статус»: статус «почти» не распознан" in message
+    assert "строка 3, столбец M «Дата выполнения»: дата «вчера» не распознана" in message
+
+
+def test_all_problems_are_listed_at_once(db):
+    def change(book):
+        book["Оценки"]["J2"] = 9
+        book["Оценки"]["J3"] = "?"
+        book["Оценки"]["A4"] = "нет такой"
+    plan = plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR)
+    assert [i.row for i in plan.issues] == [2, 3, 4]
+
+
+def test_an_import_previously_applied_is_recognised(db):
+    data = edited(template(db), set_cell("Оценки", "J2", 0))
+    apply_import(db, plan_import(db, [("a.xlsx", data)], YEAR), "тест")
+    again = plan_import(db, [("a.xlsx", data)], YEAR)
+    assert again.ok and "уже загружался" in again.notes[0]
+    assert again.counts["changed"] == 0
+
+
+def test_the_template_protects_the_catalog_and_offers_a_dropdown(db):
+    book = load_workbook(io.BytesIO(template(db)))
+    assert book.sheetnames == ["Инструкция", "Оценки", "Мероприятия"]
+    sheet = book["Оценки"]
+    assert sheet.protection.sheet
+    assert sheet["D2"].protection.locked and not sheet["J2"].protection.locked
+    assert sheet.freeze_panes == "A2"
+    rules = sheet.data_validations.dataValidation
+    assert any(r.formula1 == '"0,1,2,н/п"' and "J2" in str(r.sqref) for r in rules)
+    assert sheet.max_row == 12 and sheet["A2"].value == SCHOOL and sheet["C2"].value == "2024/25"
+    everyone = load_workbook(io.BytesIO(template(db, None)))["Оценки"]
+    units = {c.value for c in everyone["A"][1:]}
+    assert "zaozerny" in units and SCHOOL in units and "nosh-7" in units
+
+
+def test_a_file_built_by_hand_with_the_right_headers_is_accepted(db):
+    """Schools sometimes retype the table: only the headers matter, not the template's styling."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Оценки"
+    sheet.append(["Код организации", "Учебный год", "Код показателя", "Балл", "Ссылка на документ",
+                  "Комментарий"])
+    sheet.append([SCHOOL, "2024/2025", "s01", "да", None, None])
+    out = io.BytesIO()
+    book.save(out)
+    plan = plan_import(db, [("вручную.xlsx", out.getvalue())], YEAR)
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.assessments.iloc[0][["indicator_id", "score"]].tolist() == ["S01", 2.0]

@@ -27,5 +27,8 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -q
 
+bench: $(VENV)/.installed
+	$(PY) -m bench.import_bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache

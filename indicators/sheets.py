@@ -129,7 +129,8 @@ def parse_score(value: object, max_score: float) -> tuple[float | None, bool]:
         except ValueError:
             raise ValueProblem(f"значение «{value}» не распознано; допустимо: {SCORE_HELP}") from None
     if number != number or not number.is_integer() or not 0 <= number <= max_score:
-        raise ValueProblem(f"балл {value} вне допустимых значений: целое число от 0 до "
+        shown = f"{number:g}" if isinstance(value, (int, float)) else str(value).strip()
+        raise ValueProblem(f"балл {shown} вне допустимых значений: целое число от 0 до "
                            f"{max_score:g}")
     return number, False
 

@@ -6,7 +6,7 @@ import hashlib
 import streamlit as st
 
 import ui
-from indicators import batches, exports, imports, template
+from indicators import batches, catalog_file, exports, imports, template
 from indicators.batches import RefusedError
 from indicators.measures import period_label
 
@@ -19,8 +19,9 @@ st.caption(f"{f.municipality_name} · учебный год выбирается
 
 schools = ui.view("schools", f.municipality_id)
 names = dict(zip(schools["id"], schools["short_name"]))
-tab_template, tab_import, tab_accept, tab_export = st.tabs(
-    ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка"])
+tab_template, tab_import, tab_accept, tab_export, tab_catalog = st.tabs(
+    ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка",
+     "5. Каталог и школы"])
 
 with tab_template:
     st.markdown("Шаблон Excel: по строке на каждый показатель (уже известные значения "
@@ -120,3 +121,33 @@ with tab_export:
         data=lambda: exports.export_database(db, f.period, chosen),
         file_name=f"выгрузка_{period_label(f.period).replace('/', '-')}.xlsx", mime=XLSX,
         key="export-filtered", use_container_width=True)
+
+with tab_catalog:
+    st.markdown("Свой перечень критериев и показателей или изменения в списке школ: скачайте "
+                "текущий каталог, поправьте в Excel (листы «Направление», «Группы», "
+                "«Показатели», «Школы») и загрузите. Новые строки добавляются, изменённые "
+                "обновляются, ничего не удаляется: закрытую школу отметьте в «Закрыта с», "
+                "отменённый показатель — в «Действует по»; их история сохраняется.")
+    st.download_button("Скачать текущий каталог (.xlsx)",
+                       data=lambda: catalog_file.current_catalog(db, f.municipality_id),
+                       file_name="каталог.xlsx", mime=XLSX, key="catalog-download")
+    round_c = st.session_state.setdefault("catalog_round", 0)
+    upload = st.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}")
+    if upload is not None:
+        plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), f.municipality_id)
+        if not plan.ok:
+            st.error(f"**Найдены ошибки: {len(plan.issues)}. Ничего не записано.**")
+            st.markdown("\n".join(f"- {issue}" for issue in plan.issues))
+        else:
+            words = {"direction": "направлений", "criterion": "групп", "indicator": "показателей",
+                     "org_unit": "школ"}
+            st.markdown("В файле: " + "; ".join(
+                f"{words[t]} — новых {c['new']}, уже известных {c['existing']}"
+                for t, c in plan.counts.items()))
+            if st.button("Применить каталог", type="primary", key="catalog-apply"):
+                catalog_file.apply_catalog(db, plan, ui.user())
+                st.session_state["catalog_round"] = round_c + 1
+                st.session_state["catalog_message"] = "Каталог обновлён; изменения — в журнале."
+                st.rerun()
+    if message := st.session_state.pop("catalog_message", None):
+        st.success(message)

@@ -162,8 +162,12 @@ def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool
     if old_hash == new_hash and not force:
         return False
     frames = read_catalog(folder)
+    # A catalog loaded from a municipality's own file (catalog_file.py) is theirs: the shipped
+    # directions, criteria and indicators no longer overwrite it.
+    own = db.meta("custom_catalog") == "1"
+    specs = [s for s in SPECS if not (own and s.table in ("direction", "criterion", "indicator"))]
     with db.transaction() as cur:
-        for spec in SPECS:
+        for spec in specs:
             frame = frames[spec.table]
             upsert(cur, spec.table, spec.keys, spec.fields, frame, user="каталог",
                    source="catalog", source_file=spec.file)

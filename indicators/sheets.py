@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
+
 ASSESSMENTS = "Оценки"
 EVENTS = "Мероприятия"
 INSTRUCTIONS = "Инструкция"
@@ -84,7 +86,11 @@ def normal(text: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Empty for any reader: None, NaN or pandas' NA (an edited table's empty cell), or
+    whitespace."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def parse_year(value: object) -> int:

@@ -165,12 +165,48 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         book.save(filled)
 
         page.get_by_role("tab", name="2. Загрузка файлов").click()
-        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(filled))
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(filled))
         page.wait_for_selector("text=Изменённых", timeout=60_000)
         page.wait_for_selector("button:has-text('Применить')", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "data-preview.png"), full_page=True)
         page.get_by_role("button", name="Применить: записать в базу").click()
         page.wait_for_selector("text=Записано (загрузка № 1)", timeout=60_000)
+        assert page_errors(page) == []
+
+        page.get_by_role("tab", name="4. Выгрузка").click()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "data-export.png"), full_page=True)
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Вся база (.xlsx)").click()
+        with open(download.value.path(), "rb") as file:
+            exported = load_workbook(io.BytesIO(file.read()), read_only=True)
+        rows = list(exported["Оценки"].iter_rows(values_only=True))
+        s01 = [r for r in rows if r[0] == "sosh-6" and r[2] == 2024 and r[3] == "S01"]
+        assert s01 and s01[0][4] == 0  # the imported value is in the export
+
+        # fix one value in place, on the School page
+        page.locator("[data-testid=stSidebarNav] a:has-text('Школа')").click()
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
+        page.get_by_role("option", name="СОШ № 6").click()
+        page.wait_for_selector("h1:has-text('№ 6')", timeout=30_000)
+        page.get_by_text("Исправить значения").click()
+        page.wait_for_selector("button:has-text('Сохранить изменения')", timeout=30_000)
+        page.wait_for_timeout(1500)
+        grid = page.locator("[data-testid=stDataFrame]").last
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # first row, first column
+        for _ in range(4):                                      # → «Комментарий»
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
+        page.wait_for_timeout(300)
+        page.keyboard.type("Проверено в браузере")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Сохранить изменения").click()
+        page.wait_for_selector("text=Сохранено: изменено значений 1", timeout=30_000)
         assert page_errors(page) == []
 
         page.locator("[data-testid=stSidebarNav] a:has-text('Журнал изменений')").click()
@@ -179,3 +215,12 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         assert page_errors(page) == []
         page.screenshot(path=str(ARTIFACTS / "log.png"), full_page=True)
         page.close()
+    # the server has stopped: read what the browser session wrote
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "cycle.duckdb"), read_only=True)
+    log = con.execute("SELECT source, entity_key, field, new_value, source_file FROM change_log "
+                      "WHERE source IN ('import', 'edit') ORDER BY id").fetchall()
+    con.close()
+    assert log == [("import", "sosh-6|S01|2024", "score", "0.0", "сош6.xlsx"),
+                   ("edit", "sosh-6|S01|2024", "comment", "Проверено в браузере", "правка на странице")]

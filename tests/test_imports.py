@@ -468,3 +468,76 @@ def test_a_file_built_by_hand_with_the_right_headers_is_accepted(db):
     plan = plan_import(db, [("вручную.xlsx", out.getvalue())], YEAR)
     assert plan.ok, [str(i) for i in plan.issues]
     assert plan.assessments.iloc[0][["indicator_id", "score"]].tolist() == ["S01", 2.0]
+
+
+# -- a municipality's own catalog and schools ------------------------------------------------------
+
+def _catalog(db, change) -> bytes:
+    from indicators.catalog_file import current_catalog
+    return edited(current_catalog(db, "zaozerny"), change)
+
+
+def test_schools_are_added_renamed_and_closed_from_a_file_and_history_stays(db):
+    from indicators.catalog_file import apply_catalog, plan_catalog
+
+    def change(book):
+        sheet = book["Школы"]
+        sheet.append(["sosh-13", "МБОУ «СОШ № 13»", "СОШ № 13", "СОШ", "2025/26", None])
+        sheet["C2"] = "СОШ № 1 им. Гагарина"       # sosh-1 renamed
+        sheet["F7"] = "2024/25"                     # the 6th school (sosh-6) closes
+    plan = plan_catalog(db, "каталог.xlsx", _catalog(db, change), "zaozerny")
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.counts["org_unit"] == {"new": 1, "existing": 12}
+    history = db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = 'sosh-6'")
+    apply_catalog(db, plan, "тест")
+    units = {r[0]: r[1:] for r in db.rows("SELECT id, short_name, closed_period, opened_period "
+                                          "FROM org_unit WHERE kind = 'school'")}
+    assert units["sosh-13"] == ("СОШ № 13", None, 2025)
+    assert units["sosh-1"][0] == "СОШ № 1 им. Гагарина"
+    assert units["sosh-6"][1] == 2024
+    assert db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = 'sosh-6'") == history
+    log = db.read("SELECT * FROM change_log WHERE source = 'catalog-file'")
+    assert {"short_name", "closed_period"} <= set(log["field"]) and set(log["source_file"]) == {"каталог.xlsx"}
+
+
+def test_a_new_indicator_from_a_file_and_the_shipped_catalog_no_longer_overwrites(db):
+    from indicators.catalog import sync_catalog
+    from indicators.catalog_file import apply_catalog, plan_catalog
+
+    def change(book):
+        book["Показатели"].append(["S12", "zaozersk", "decisions", 12, "ОО", "Анализ эффективности",
+                                   "Оценка результативности решений", "Отчёт", 2, "2025/26", None])
+    apply_catalog(db, plan_catalog(db, "к.xlsx", _catalog(db, change), "zaozerny"), "тест")
+    assert db.rows("SELECT level, stage, first_period FROM indicator WHERE id = 'S12'") == [
+        ("school", "effectiveness", 2025)]
+    assert sync_catalog(db, force=True)
+    assert db.scalar("SELECT count(*) FROM indicator WHERE id = 'S12'") == 1
+
+
+@pytest.mark.parametrize("sheet, cell, value, message", [
+    ("Показатели", "E2", "район", "столбец «Уровень»: уровень «район»: пишите «ОО» или «Муниципалитет»"),
+    ("Показатели", "C3", "нет-такой", "столбец «Группа»: неизвестная группа «нет-такой»"),
+    ("Показатели", "I4", 0, "столбец «Максимальный балл»: максимальный балл «0» — целое от 1 до 10"),
+    ("Школы", "F2", "вчера", "столбец «Закрыта с»: учебный год «вчера» не распознан"),
+    ("Школы", "A3", "zaozerny", "код «zaozerny» уже занят организацией другого муниципалитета"),
+    ("Группы", "C2", None, "строка 2, столбец «Название»: не заполнено «Название»"),
+])
+def test_a_bad_catalog_file_is_refused_and_nothing_changes(db, sheet, cell, value, message):
+    from indicators.catalog_file import plan_catalog
+    before = fingerprint(db)
+    catalog_before = db.read("SELECT * FROM indicator ORDER BY id").to_csv()
+    plan = plan_catalog(db, "к.xlsx", _catalog(db, set_cell(sheet, cell, value)), "zaozerny")
+    assert not plan.ok
+    assert message in "\n".join(str(i) for i in plan.issues)
+    assert fingerprint(db) == before and db.read("SELECT * FROM indicator ORDER BY id").to_csv() == catalog_before
+
+
+def test_empty_cells_of_an_edited_table_are_not_written_as_text(db):
+    """st.data_editor hands back NaN / NA for empty cells: they stay empty, never «nan»."""
+    table = pd.DataFrame({"code": ["S01", "S02"], "score": ["2", "2"],
+                          "evidence_url": [float("nan"), pd.NA], "comment": [float("nan"), None]})
+    with db.transaction() as cur:
+        cur.execute("UPDATE assessment SET evidence_url = NULL, comment = NULL WHERE org_unit_id = ? "
+                    "AND period = ? AND indicator_id IN ('S01', 'S02')", [SCHOOL, YEAR])
+    plan = batches.plan_edits(db, SCHOOL, YEAR, table)
+    assert plan.ok and plan.counts == {"new": 0, "changed": 0, "unchanged": 2}

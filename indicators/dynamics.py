@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .db import Database
+from .measures import settings
 
 STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
 STATUS_BAND_LABELS = {
@@ -70,7 +71,7 @@ class Bands:
 
     @classmethod
     def from_db(cls, db: Database) -> "Bands":
-        found = dict(db.rows("SELECT key, value FROM setting"))
+        found = settings(db)
         return cls(
             very_high=found.get("status_very_high", cls.very_high),
             high=found.get("level_high", cls.high),

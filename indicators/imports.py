@@ -372,6 +372,17 @@ class _Checker:
             return None
         return unit_id, year
 
+    def _parse(self, row: dict, sheet: str, columns, parsers: dict) -> dict | None:
+        """Each cell through its parser; every failure reported at its own column."""
+        values, failed = {}, False
+        for key, parse in parsers.items():
+            try:
+                values[key] = parse(row.get(key))
+            except ValueProblem as exc:
+                self._add(row, sheet, columns, key, str(exc))
+                failed = True
+        return None if failed else values
+
     def _duplicate(self, row: dict, sheet: str, columns, key: tuple, what: str) -> bool:
         if key in self._keys:
             file, number = self._keys[key]
@@ -415,13 +426,12 @@ class _Checker:
                           "указаны ссылка или комментарий, но нет балла. Поставьте балл или "
                           "«н/п».")
                 continue
-            try:
-                score, na = parse_score(row["score"], max_score)
-                url = parse_text(row.get("evidence_url"))
-                comment = parse_text(row.get("comment"))
-            except ValueProblem as exc:
-                self._add(row, ASSESSMENTS, cols, "score", str(exc))
+            parsed = self._parse(row, ASSESSMENTS, cols, {
+                "score": lambda v: parse_score(v, max_score),
+                "evidence_url": parse_text, "comment": parse_text})
+            if parsed is None:
                 continue
+            (score, na), url, comment = parsed["score"], parsed["evidence_url"], parsed["comment"]
             if self._duplicate(row, ASSESSMENTS, cols, ("a", unit_id, code, year),
                                f"показатель {code} для «{self.units[unit_id][1]}»"):
                 continue
@@ -447,24 +457,16 @@ class _Checker:
             if event_id not in self.events_known:
                 self._add(row, EVENTS, cols, "event_id", f"неизвестный код мероприятия «{event_id}».")
                 continue
-            try:
-                status = parse_status(row.get("status"))
-            except ValueProblem as exc:
-                self._add(row, EVENTS, cols, "status", str(exc))
+            parsed = self._parse(row, EVENTS, cols, {
+                "status": parse_status, "done_on": parse_date, "evidence_url": parse_text,
+                "comment": parse_text})
+            if parsed is None:
                 continue
+            status, done_on = parsed["status"], parsed["done_on"]
+            url, comment = parsed["evidence_url"], parsed["comment"]
             if status is None:
                 self._add(row, EVENTS, cols, "status", "заполнены дата, ссылка или комментарий, "
                                                        "но нет статуса.")
-                continue
-            try:
-                done_on = parse_date(row.get("done_on"))
-            except ValueProblem as exc:
-                self._add(row, EVENTS, cols, "done_on", str(exc))
-                continue
-            try:
-                url, comment = parse_text(row.get("evidence_url")), parse_text(row.get("comment"))
-            except ValueProblem as exc:
-                self._add(row, EVENTS, cols, "comment", str(exc))
                 continue
             if self._duplicate(row, EVENTS, cols, ("e", event_id, unit_id, year),
                                f"мероприятие {event_id} для «{self.units[unit_id][1]}»"):

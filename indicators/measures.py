@@ -44,6 +44,11 @@ STAGE_STATUS_LABELS = {
 }
 
 
+def settings(db: Database) -> dict[str, float]:
+    """The ``setting`` table (data/catalog/settings.csv) as a dict."""
+    return dict(db.rows("SELECT key, value FROM setting"))
+
+
 @dataclass(frozen=True)
 class Thresholds:
     high: float = 0.8
@@ -52,7 +57,7 @@ class Thresholds:
 
     @classmethod
     def from_db(cls, db: Database) -> "Thresholds":
-        found = dict(db.rows("SELECT key, value FROM setting"))
+        found = settings(db)
         return cls(
             high=found.get("level_high", cls.high),
             medium=found.get("level_medium", cls.medium),

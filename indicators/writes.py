@@ -56,16 +56,9 @@ def upsert(
     incoming["_source_file"] = rows["source_file"] if "source_file" in rows else source_file
     incoming["_source_row"] = rows["source_row"] if "source_row" in rows else None
     incoming = incoming.astype({"_source_file": "object", "_source_row": "object"})
-    cur.register("_incoming", incoming)
-    try:
-        typed_cols = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in keys + fields)
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_cols}, "
-            f"CAST(_source_file AS VARCHAR) AS _source_file, "
-            f"CAST(_source_row AS INTEGER) AS _source_row FROM _incoming"
-        )
-    finally:
-        cur.unregister("_incoming")
+    _typed_table(cur, "_typed", incoming, keys + fields, types,
+                 extra="CAST(_source_file AS VARCHAR) AS _source_file, "
+                       "CAST(_source_row AS INTEGER) AS _source_row")
 
     join = " AND ".join(f't."{k}" = i."{k}"' for k in keys)
     key_expr = " || '|' || ".join(f'CAST(i."{k}" AS VARCHAR)' for k in keys)
@@ -110,6 +103,19 @@ def upsert(
     return UpsertResult(int(new), int(changed), int(total - new - changed))
 
 
+def _typed_table(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
+                 columns: list[str], types: dict[str, str], extra: str | None = None) -> None:
+    """A temp table of ``frame`` with ``columns`` cast strictly to the target table's types (a
+    value that doesn't fit fails here, before anything is written)."""
+    cur.register("_frame", frame)
+    try:
+        typed = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in columns)
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {typed}"
+                    + (f", {extra}" if extra else "") + " FROM _frame")
+    finally:
+        cur.unregister("_frame")
+
+
 def delete_rows(
     cur: duckdb.DuckDBPyConnection,
     table: str,
@@ -126,12 +132,7 @@ def delete_rows(
     if rows.empty:
         return 0
     types = dict(cur.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
-    cur.register("_gone", rows[keys].copy())
-    try:
-        typed = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in keys)
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE _gone_typed AS SELECT {typed} FROM _gone")
-    finally:
-        cur.unregister("_gone")
+    _typed_table(cur, "_gone_typed", rows[keys].copy(), keys, types)
     join = " AND ".join(f't."{k}" = g."{k}"' for k in keys)
     key_expr = " || '|' || ".join(f'CAST(t."{k}" AS VARCHAR)' for k in keys)
     parts = [f"SELECT {key_expr} AS entity_key, '{f}' AS field, CAST(t.\"{f}\" AS VARCHAR) AS old_value "

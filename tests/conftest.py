@@ -26,6 +26,8 @@ marked not applicable::
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,20 @@ def demo_db(tmp_path):
     yield db
     db.close()
     db_module._open.pop(str(path), None)  # open_db caches per path: forget the closed one
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    """The demo built once per test run, for tests that work on a copy of it."""
+    path = (tmp_path_factory.mktemp("demo") / "demo.duckdb").resolve()
+    ready_db(path).close()
+    db_module._open.pop(str(path), None)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_file, tmp_path):
+    """A private copy of the demo file that a test may write to."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_file, path)
+    return path

@@ -4,7 +4,6 @@ upload → preview → apply → every page shows the new numbers; a bad file ch
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("appdata") / "demo.duckdb"
-    ready_db(path).close()
-    return path
-
-
 @pytest.fixture
-def db_path(demo_file, tmp_path, monkeypatch):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_file, path)
-    monkeypatch.setenv("QUALITY_DB", str(path))
-    return path
+def db_path(demo_copy, monkeypatch):
+    monkeypatch.setenv("QUALITY_DB", str(demo_copy))
+    return demo_copy
 
 
 @pytest.fixture

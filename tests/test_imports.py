@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import zipfile
 
 import pandas as pd
@@ -18,7 +17,6 @@ from openpyxl import Workbook, load_workbook
 from indicators import batches
 from indicators.db import Database
 from indicators.imports import apply_import, plan_import
-from indicators.setup import ready_db
 from indicators.template import build_template
 
 YEAR = 2024
@@ -27,19 +25,10 @@ LOCKED_SCHOOL = "sosh-2"   # demo: 2024/25 accepted
 TABLES = ("assessment", "event_status", "submission", "change_log", "import_batch")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("imports") / "demo.duckdb"
-    ready_db(path).close()
-    return path
-
-
 @pytest.fixture
-def db(demo_file, tmp_path):
+def db(demo_copy):
     """A private copy of the demo, so each test may write."""
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_file, path)
-    database = Database(path)
+    database = Database(demo_copy)
     yield database
     database.close()
 
@@ -541,3 +530,25 @@ def test_empty_cells_of_an_edited_table_are_not_written_as_text(db):
                     "AND period = ? AND indicator_id IN ('S01', 'S02')", [SCHOOL, YEAR])
     plan = batches.plan_edits(db, SCHOOL, YEAR, table)
     assert plan.ok and plan.counts == {"new": 0, "changed": 0, "unchanged": 2}
+
+
+def test_export_keeps_formula_like_text_as_text_and_filters(db):
+    from indicators.exports import export_database
+
+    def change(book):
+        book["Оценки"]["L2"] = "=HYPERLINK(\"http://evil\")"
+        book["Оценки"]["L2"].data_type = "s"
+        book["Оценки"]["L3"] = "+7 (999) 000-00-00"
+    apply_import(db, plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR), "тест")
+    book = load_workbook(io.BytesIO(export_database(db, YEAR, [SCHOOL])))
+    assert book.sheetnames == ["Организации", "Показатели", "Оценки", "Сдача данных", "Мероприятия",
+                               "Статусы мероприятий", "Журнал изменений"]
+    sheet = book["Оценки"]
+    assert [c.value for c in sheet[1]][:5] == ["Код организации", "Организация",
+                                               "Учебный год (начало)", "Код показателя", "Балл"]
+    rows = list(sheet.iter_rows(min_row=2))
+    # the chosen school and the department's own rows, of that year only
+    assert {r[0].value for r in rows} == {SCHOOL, "zaozerny"} and {r[2].value for r in rows} == {YEAR}
+    cells = {r[3].value: r[7] for r in rows if r[0].value == SCHOOL}
+    assert cells["S01"].value == "=HYPERLINK(\"http://evil\")" and cells["S01"].data_type == "s"
+    assert cells["S02"].value == "+7 (999) 000-00-00" and cells["S02"].data_type == "s"

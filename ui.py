@@ -16,10 +16,10 @@ from indicators import batches, config, views
 from indicators.charts import is_missing, percent, points
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
-from indicators.measures import LEVEL_LABELS, LEVELS, period_label
+from indicators.measures import LEVEL_LABELS, LEVELS, period_label  # noqa: F401  (pages use period_label)
 from indicators.setup import ready_db
 from indicators.sheets import format_score, score_choices
-from indicators.views.common import INTERNAL_COLUMNS
+from indicators.views.common import INTERNAL_COLUMNS, safe_link  # noqa: F401  (pages use safe_link)
 
 SCHOOL_PAGE = "app_pages/school.py"
 # The app's pages, in menu order: (file, title, icon, url path); app.py registers them.
@@ -28,6 +28,7 @@ PAGES = [
     (SCHOOL_PAGE, "Школа", ":material/school:", "school"),
     ("app_pages/indicators.py", "Показатели", ":material/checklist:", "indicators"),
     ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
+    ("app_pages/roadmap.py", "Дорожная карта", ":material/route:", "roadmap"),
     ("app_pages/data.py", "Данные", ":material/upload_file:", "data"),
     ("app_pages/log.py", "Журнал изменений", ":material/history:", "log"),
 ]
@@ -72,7 +73,7 @@ class Filters:
         return period_label(self.period)
 
 
-def _stale(key: str, allowed: list[str], what: str) -> None:
+def stale_value(key: str, allowed: list[str], what: str) -> None:
     """A URL value that no longer exists is dropped by the widget; say so instead of silently."""
     asked = [v for raw in st.query_params.get_all(key) for v in raw.split(",") if v]
     bad = [v for v in asked if v not in allowed]
@@ -90,18 +91,18 @@ def sidebar_filters() -> Filters | None:
     muni_names = dict(zip(munis["id"], munis["short_name"]))
     with st.sidebar:
         st.markdown("### Фильтры")
-        _stale("year", labels, "Учебный год")
+        stale_value("year", labels, "Учебный год")
         label = st.selectbox(
             "Учебный год", labels, index=len(labels) - 1, key="year", bind="query-params",
             help="Учебный год, за который показаны данные (2024/25 — сентябрь 2024 – август 2025).")
         muni = munis["id"].iloc[0]
         if len(munis) > 1:
-            _stale("muni", list(muni_names.values()), "Муниципалитет")
+            stale_value("muni", list(muni_names.values()), "Муниципалитет")
             muni = st.selectbox("Муниципалитет", munis["id"].tolist(), format_func=muni_names.get,
                                 key="muni", bind="query-params")
         school_frame = view("schools", muni)
         school_names = dict(zip(school_frame["id"], school_frame["short_name"]))
-        _stale("schools", list(school_names.values()), "Школа")
+        stale_value("schools", list(school_names.values()), "Школа")
         chosen = st.multiselect(
             "Школы", list(school_names), format_func=school_names.get, key="schools",
             bind="query-params", placeholder="Все школы",
@@ -115,7 +116,7 @@ def sidebar_filters() -> Filters | None:
                 format_func=lambda d: "Все направления" if d is None else dir_titles[d])
         elif len(dirs) == 1:
             st.caption(f"Направление: {dirs['title'].iloc[0]}")
-        _stale("level", [LEVEL_LABELS[lv] for lv in LEVELS], "Уровень")
+        stale_value("level", [LEVEL_LABELS[lv] for lv in LEVELS], "Уровень")
         levels = st.multiselect("Уровень школы", list(LEVELS), format_func=LEVEL_LABELS.get,
                                 key="level", bind="query-params", placeholder="Все уровни")
     return Filters(
@@ -158,7 +159,7 @@ def pick_school(f: Filters) -> str:
     names = dict(zip(frame["id"], frame["short_name"]))
     ids = list(names)
     default = f.school_ids[0] if f.school_ids else ids[0]
-    _stale("school", list(names.values()), "Школа")
+    stale_value("school", list(names.values()), "Школа")
     chosen = st.session_state.get("school")
     index = None if chosen in names else ids.index(default)
     if chosen is not None and chosen not in names:
@@ -177,7 +178,7 @@ def open_school(school_id: str) -> None:
 def pick_indicator(choices) -> str:
     """The criterion or indicator the Indicators page shows, bound to the URL."""
     labels = {c.key: c.label for c in choices}
-    _stale("indicator", list(labels.values()), "Показатель")
+    stale_value("indicator", list(labels.values()), "Показатель")
     return st.selectbox("Группа критериев или показатель", list(labels), format_func=labels.get,
                         key="indicator", bind="query-params")
 

@@ -227,3 +227,27 @@ def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools)
         assert len(lines) == len(schools) + 1  # and the municipal average
     movers = _table_with(app, "Было, %")
     assert list(movers["Школа"]) == list(expected.improved["name"]) + list(expected.declined["name"])
+
+
+
+@pytest.mark.parametrize("direction, period", [
+    ("zaozersk", 2022), ("gubakha", 2024), ("perm", 2023), ("stepnovsky", 2021),
+    ("promyshlennovsky", 2023),
+])
+def test_each_roadmap_opens_with_its_execution(app, demo_path, direction, period):
+    from datetime import date
+
+    from indicators.roadmaps import roadmap
+    db = ready_db(demo_path)
+    title = db.scalar("SELECT title FROM direction WHERE id = ?", [direction])
+    app.query_params["year"] = period_label(period)
+    app.query_params["roadmap"] = title  # a link to the roadmap opens it
+    app.switch_page("app_pages/roadmap.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="roadmap").value == direction
+    expected = roadmap(ready_db(demo_path), direction, period, MUNICIPALITY_ID, MUNICIPALITY_ID,
+                       date.today())
+    assert _metric(app, "Выполнено мероприятий").value == percent(expected.execution)
+    assert _metric(app, "Просрочено").value == str(int(expected.events["overdue"].fillna(False).sum()))
+    timeline = _table_with(app, period_label(period))
+    assert len(timeline) == len(expected.events)

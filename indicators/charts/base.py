@@ -128,23 +128,32 @@ def tile_layout(fig: go.Figure, col_labels: list[str], rows: list[str], title: s
     return fig
 
 
-def status_tiles(fig: go.Figure, rows: list[str], cols: list[int], statuses: list[str],
-                 text: list[str], hover: list[str], customdata=None) -> go.Figure:
-    """Add cells coloured by status (met, partial, not met, no data, not applicable): one
-    trace per status, so the legend names each colour; "no data" is hatched, never blank."""
-    for status in STATUS_COLORS:
-        idx = [k for k, s in enumerate(statuses) if s == status]
+def category_tiles(fig: go.Figure, rows: list[str], cols: list[int], categories: list[str],
+                   text: list[str], hover: list[str], *, colors: dict, names: dict,
+                   dark: tuple = (), hatched: tuple = (), customdata=None) -> go.Figure:
+    """Add cells coloured by category, one trace per category in ``colors`` order, so the
+    legend names each colour; ``hatched`` categories get a pattern (never a blank cell)."""
+    for category in colors:
+        idx = [k for k, c in enumerate(categories) if c == category]
         if not idx:
             continue
         fig.add_trace(tile_trace(
             [rows[k] for k in idx], [cols[k] for k in idx],
-            colors=STATUS_COLORS[status], text=[text[k] for k in idx],
+            colors=colors[category], text=[text[k] for k in idx],
             hover=[hover[k] for k in idx],
-            text_colors="white" if status in ("met", "not_met") else "#222",
+            text_colors="white" if category in dark else "#222",
             customdata=None if customdata is None else [customdata[k] for k in idx],
-            name=STATUS_NAMES[status], pattern="/" if status == "no_data" else None,
+            name=names[category], pattern="/" if category in hatched else None,
         ))
     return fig
+
+
+def status_tiles(fig: go.Figure, rows: list[str], cols: list[int], statuses: list[str],
+                 text: list[str], hover: list[str], customdata=None) -> go.Figure:
+    """Cells coloured by status (met, partial, not met, no data, not applicable)."""
+    return category_tiles(fig, rows, cols, statuses, text, hover, colors=STATUS_COLORS,
+                          names=STATUS_NAMES, dark=("met", "not_met"), hatched=("no_data",),
+                          customdata=customdata)
 
 
 STATUS_NAMES = {

@@ -6,10 +6,12 @@ the result out, so the numbers a test reads from a page are the numbers computed
 
 from ..batches import change_log  # noqa: F401
 from ..batches import submissions as submission_status  # noqa: F401
+from ..roadmaps import roadmap  # noqa: F401
 from .common import (  # noqa: F401
     available_periods,
     directions,
     municipalities,
+    roadmaps,
     school_scope,
     schools,
     unit_indicators,

@@ -37,6 +37,13 @@ def directions(db: Database) -> pd.DataFrame:
     )
 
 
+def roadmaps(db: Database) -> pd.DataFrame:
+    """The roadmaps (directions that have events), for the picker."""
+    return db.read("SELECT d.id, d.title, d.authority, d.period_from, d.period_to FROM direction d "
+                   "WHERE EXISTS (SELECT 1 FROM roadmap_event e WHERE e.direction_id = d.id) "
+                   "ORDER BY d.id")
+
+
 STATUS_LABELS = {
     "met": "Выполнено",
     "partial": "Частично",

@@ -1,0 +1,97 @@
+"""Дорожная карта: the events of one roadmap, their deadlines understood, what is late."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from indicators import charts
+from indicators.roadmaps import set_due_dates
+from indicators.sheets import EVENT_STATUS_LABELS
+
+f = ui.filters()
+maps = ui.view("roadmaps")
+titles = dict(zip(maps["id"], maps["title"]))
+authorities = dict(zip(maps["id"], maps["authority"]))
+cols = st.columns([3, 2])
+with cols[0]:
+    # Whole titles: the first 80 characters of two documents are the same.
+    ui.stale_value("roadmap", list(titles.values()), "Дорожная карта")
+    key = st.selectbox("Дорожная карта", list(titles), key="roadmap", bind="query-params",
+                       format_func=titles.get)
+schools = ui.view("schools", f.municipality_id)
+units = {f.municipality_id: "Управление образования"} | dict(zip(schools["id"], schools["short_name"]))
+with cols[1]:
+    unit = st.selectbox("Чьи мероприятия", list(units), format_func=units.get, key="roadmap_unit")
+today = date.today()
+data = ui.view("roadmap", key, f.period, unit, f.municipality_id, today)
+
+st.title(f"Дорожная карта, {f.year}")
+st.caption(f"{titles[key]} · {authorities[key]} · {units[unit]}")
+
+if f.period not in data.years:
+    st.info(f"Эта дорожная карта охватывает {ui.period_label(data.years[0])}–"
+            f"{ui.period_label(data.years[-1])} учебные годы; за {f.year} её мероприятия не "
+            "отмечаются. Выберите год слева.")
+last = data.by_year[data.by_year["period"] == f.period - 1]
+overdue = data.events[data.events["overdue"].fillna(False)]
+m = st.columns(3)
+ui.metric(m[0], "Выполнено мероприятий", data.execution,
+          None if last.empty or data.execution is None else data.execution - last["execution"].iloc[0],
+          help="Доля выполненных среди мероприятий со статусом за год (кроме «срок не наступил»).")
+m[1].metric("Просрочено", len(overdue), help=f"Срок прошёл (на {today:%d.%m.%Y}), а мероприятие не выполнено.")
+m[2].metric("Срок не указан", len(data.undated),
+            help="Срок в документе не содержит даты («по графику», «по запросу»): задайте дату ниже.")
+if len(overdue):
+    st.warning("**Просрочено:** " + "; ".join(
+        f"{n}. {t} (срок {d:%d.%m.%Y})" for n, t, d in zip(overdue["number"], overdue["title"], overdue["due"])))
+
+all_parties = sorted({p for ps in data.events["parties"] for p in ps})
+chosen = st.multiselect("Ответственные", all_parties, key="roadmap_parties", placeholder="Все",
+                        help="Например, «ОО» — мероприятия, которые выполняют школы.")
+events = data.events[[not chosen or bool(set(ps) & set(chosen)) for ps in data.events["parties"]]]
+
+for section, part in events.groupby("section", sort=False):
+    row = data.by_section[data.by_section["section"] == section]
+    share = "" if row.empty else f" — выполнено {charts.percent(row['execution'].iloc[0])}"
+    st.subheader(f"{section}{share}")
+    table = pd.DataFrame({
+        "№": part["number"], "Мероприятие": part["title"], "Ответственный": part["responsible"],
+        "Срок (как в документе)": part["deadline"], "Как понят срок": part["understood"],
+        "Статус": [EVENT_STATUS_LABELS.get(s, "нет данных") if isinstance(s, str) else "нет данных"
+                   for s in part["status"]],
+        "Просрочено": ["да" if o else "" for o in part["overdue"].fillna(False)],
+        "Подтверждение": part["evidence_url"].map(ui.safe_link),
+        "Дата выполнения": part["done_on"], "Комментарий": part["comment"],
+        "Планируемый результат": part["planned_result"],
+    })
+    st.dataframe(table, hide_index=True, column_config=ui.link_columns(table),
+                 key=f"events-{section}")
+
+ui.chart(charts.timeline(data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
+         charts.timeline_table(data.history, data.events), key="roadmap-timeline",
+         filename=ui.xlsx_name("дорожная_карта", f))
+if unit == f.municipality_id and len(data.by_school):
+    ui.chart(charts.school_execution(data.by_school, f"Выполнение мероприятий школами, {f.year}"),
+             charts.school_execution_table(data.by_school), key="roadmap-schools",
+             filename=ui.xlsx_name("мероприятия_школ", f), clickable_schools=True)
+
+if len(data.undated):
+    st.subheader("Мероприятия без даты в сроке")
+    st.markdown("Срок в документе дан без даты. Укажите дату, к которой мероприятие должно быть "
+                f"выполнено в {f.year} учебном году, — по ней оно будет отмечаться как просроченное.")
+    editor = st.data_editor(
+        pd.DataFrame({"event_id": data.undated["event_id"], "№": data.undated["number"],
+                      "Мероприятие": data.undated["title"], "Срок": data.undated["deadline"],
+                      "due_on": pd.Series([None] * len(data.undated), dtype="datetime64[ns]")}),
+        hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"], key=f"due-{key}-{f.period}",
+        column_config={"event_id": None, "due_on": st.column_config.DateColumn("Срок выполнения",
+                                                                               format="DD.MM.YYYY")})
+    if st.button("Сохранить даты", key="save-due"):
+        written = set_due_dates(ui.database(), editor.assign(period=f.period)[["event_id", "period", "due_on"]],
+                                ui.user())
+        st.success(f"Сохранено дат: {written}.")
+        st.rerun()
+st.caption("Статусы мероприятий вносятся через шаблон Excel (лист «Мероприятия») на странице "
+           "«Данные» — с той же проверкой и журналом изменений.")

@@ -1,0 +1,91 @@
+"""Roadmap charts: the events over the roadmap's school years, and execution per school."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..measures import period_label
+from ..sheets import EVENT_STATUS_LABELS
+from .base import STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
+
+EVENT_COLORS = {
+    "done": STATUS_COLORS["met"],
+    "in_progress": STATUS_COLORS["partial"],
+    "not_done": STATUS_COLORS["not_met"],
+    "not_due": STATUS_COLORS["not_applicable"],
+    "none": STATUS_COLORS["no_data"],
+}
+EVENT_NAMES = {**EVENT_STATUS_LABELS, "none": "нет данных"}
+
+
+def _label(number, title: str) -> str:
+    short = title if len(title) <= 60 else title[:59].rstrip() + "…"
+    return f"{number}. {short}"
+
+
+def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figure:
+    """Events (rows, in the document's order) × school years: each cell the event's status that
+    year, «просрочено» written in it when overdue.
+
+    ``history`` needs event_id, period, status, overdue; ``events`` event_id, number, title.
+    """
+    years = sorted(history["period"].unique())
+    label = {e: wrap(_label(n, t), 45) for e, n, t in zip(events["event_id"], events["number"],
+                                                         events["title"])}
+    rows = [label[e] for e in events["event_id"]]
+    data = history[history["event_id"].isin(label)]
+    status = [s if isinstance(s, str) else "none" for s in data["status"]]
+    text = [("просрочено" if late else EVENT_NAMES[s]) for s, late in zip(status, data["overdue"])]
+    hover = [f"<b>{label[e]}</b><br>{period_label(p)}: {EVENT_NAMES[s]}"
+             + (f"<br>срок: {d:%d.%m.%Y}" if isinstance(d, pd.Timestamp) or hasattr(d, "strftime") else "")
+             + ("<br><b>просрочено</b>" if late else "")
+             for e, p, s, d, late in zip(data["event_id"], data["period"], status, data["due"],
+                                         data["overdue"])]
+    fig = category_tiles(go.Figure(), [label[e] for e in data["event_id"]],
+                         [years.index(p) for p in data["period"]], status, text, hover,
+                         colors=EVENT_COLORS, names=EVENT_NAMES, dark=("done", "not_done"),
+                         hatched=("none",))
+    fig = tile_layout(fig, [period_label(p) for p in years], rows, title, row_height=44, top=120)
+    fig.update_traces(textfont_size=12)
+    return fig
+
+
+def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
+    """Share of the school-level events each school has done this year, best on top."""
+    data = by_school.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=data["execution"] * 100, y=data["short_name"], orientation="h",
+        marker=dict(color=STATUS_COLORS["met"]),
+        text=[f"{percent(e)} ({d} из {c})" for e, d, c in zip(data["execution"], data["done"],
+                                                              data["counted"])],
+        textposition="outside", cliponaxis=False,
+        hovertext=[f"<b>{n}</b><br>Выполнено: {d} из {c} ({percent(e)})"
+                   for n, d, c, e in zip(data["name"], data["done"], data["counted"], data["execution"])],
+        hoverinfo="text", customdata=data[["org_unit_id"]].to_numpy(),
+    ))
+    fig.update_xaxes(title_text="Выполнено мероприятий, %", range=[0, 118], ticksuffix=" %",
+                     gridcolor="#eee")
+    fig.update_yaxes(title_text=None, automargin=True, type="category")
+    return base_layout(fig, title, height=max(300, 32 * len(data) + 130))
+
+
+def timeline_table(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    years = sorted(history["period"].unique())
+    titles = dict(zip(events["event_id"], [_label(n, t) for n, t in zip(events["number"], events["title"])]))
+    data = history.assign(cell=[
+        (EVENT_NAMES[s] if isinstance(s, str) else "нет данных") + (" (просрочено)" if late else "")
+        for s, late in zip(history["status"], history["overdue"])])
+    wide = data.pivot(index="event_id", columns="period", values="cell").reindex(
+        index=list(events["event_id"]), columns=years)
+    wide.columns = [period_label(p) for p in years]
+    wide.index = [titles[e] for e in wide.index]
+    return wide.rename_axis("Мероприятие").reset_index()
+
+
+def school_execution_table(by_school: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Школа": by_school["name"], "Выполнено": by_school["done"],
+        "Учтено мероприятий": by_school["counted"],
+        "Выполнение, %": (by_school["execution"].astype(float) * 100).round(1),
+    })

@@ -58,8 +58,8 @@ SPECS = [
         "directions.csv",
         "direction",
         ["id"],
-        ["title", "authority", "doc_kind", "order_number", "order_date", "period_from",
-         "period_to", "source_file", "scope"],
+        ["title", "short_title", "authority", "doc_kind", "order_number", "order_date",
+         "period_from", "period_to", "source_file", "scope"],
         ["id", "title"],
     ),
     TableSpec("criteria.csv", "criterion", ["id"], ["direction_id", "title", "ord"],
@@ -81,6 +81,8 @@ SPECS = [
          "planned_result", "ord"],
         ["id", "direction_id", "number", "title", "ord"],
     ),
+    TableSpec("event_indicators.csv", "event_indicator", ["event_id", "indicator_id"], [],
+              ["event_id", "indicator_id"]),
     TableSpec("settings.csv", "setting", ["key"], ["value", "description"], ["key", "value"]),
 ]
 
@@ -140,6 +142,14 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
             row = int(bad.idxmax()) + 2
             raise CatalogError(f"«{file}», строка {row}: неизвестное направление "
                                f"«{frames[table].loc[bad.idxmax(), 'direction_id']}».")
+    links = frames["event_indicator"]
+    for col, known, what in (("event_id", set(frames["roadmap_event"]["id"]), "мероприятия"),
+                             ("indicator_id", set(frames["indicator"]["id"]), "показателя")):
+        bad = ~links[col].isin(known)
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise CatalogError(f"«event_indicators.csv», строка {row}: неизвестный код {what} "
+                               f"«{links.loc[bad.idxmax(), col]}».")
     ind = frames["indicator"]
     checks = [
         (~ind["criterion_id"].isin(criteria), "criterion_id", "неизвестная группа критериев"),
@@ -165,25 +175,27 @@ def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool
     # A catalog loaded from a municipality's own file (catalog_file.py) is theirs: the shipped
     # directions, criteria and indicators no longer overwrite it.
     own = db.meta("custom_catalog") == "1"
-    specs = [s for s in SPECS if not (own and s.table in ("direction", "criterion", "indicator"))]
+    specs = [s for s in SPECS if not (own and s.table in ("direction", "criterion", "indicator",
+                                                          "event_indicator"))]
     with db.transaction() as cur:
         for spec in specs:
             frame = frames[spec.table]
             upsert(cur, spec.table, spec.keys, spec.fields, frame, user="каталог",
                    source="catalog", source_file=spec.file)
-            keep = frame[spec.keys[0]].tolist()
+            key_sql = " || '|' || ".join(spec.keys)  # one text key, composite keys included
+            keep = frame[spec.keys].astype(str).agg("|".join, axis=1).tolist()
             cur.register("_keep", pd.DataFrame({"k": keep}, dtype=object))
             guard = _REFERENCED_BY.get(spec.table)
             guard_sql = f" AND {spec.keys[0]} NOT IN ({guard})" if guard else ""
             gone = cur.execute(
-                f"SELECT {spec.keys[0]} FROM {spec.table} WHERE {spec.keys[0]} NOT IN "
+                f"SELECT {key_sql} FROM {spec.table} WHERE {key_sql} NOT IN "
                 f"(SELECT k FROM _keep){guard_sql}"
             ).fetchall()
             for (key,) in gone:
                 log_event(cur, user="каталог", source="catalog", entity=spec.table,
                           entity_key=str(key), field="*", old_value="row", new_value=None)
             cur.execute(
-                f"DELETE FROM {spec.table} WHERE {spec.keys[0]} NOT IN (SELECT k FROM _keep){guard_sql}"
+                f"DELETE FROM {spec.table} WHERE {key_sql} NOT IN (SELECT k FROM _keep){guard_sql}"
             )
             cur.unregister("_keep")
         log_event(cur, user="каталог", source="catalog", entity="catalog", entity_key="hash",

@@ -78,6 +78,9 @@ def upsert(
         f"FROM _diff i LEFT JOIN {table} t ON {join} "
         f"WHERE (i._is_new AND i.\"{f}\" IS NOT NULL) OR (NOT i._is_new AND t.\"{f}\" IS DISTINCT FROM i.\"{f}\")"
         for f in fields
+    ] or [  # a table of keys only (a link): a new row is logged as a whole
+        f"SELECT {key_expr} AS entity_key, '*' AS field, NULL AS old_value, 'row' AS new_value, "
+        f"i._source_file, i._source_row FROM _diff i WHERE i._is_new"
     ]
     cur.execute(
         "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "

@@ -161,6 +161,9 @@ def test_removed_catalog_row_deleted_unless_referenced(catalog_db, catalog_copy)
                             dtype=object), user="тест", source="test")
     rows = [r for r in csv_rows(catalog_copy, "indicators.csv") if r["code"] not in ("S10", "S11")]
     write_csv(catalog_copy, "indicators.csv", rows)
+    links = [r for r in csv_rows(catalog_copy, "event_indicators.csv")
+             if r["indicator_id"] not in ("S10", "S11")]
+    write_csv(catalog_copy, "event_indicators.csv", links)
     log = catalog_db.scalar("SELECT count(*) FROM change_log")
 
     assert sync_catalog(catalog_db, catalog_copy) is True
@@ -173,6 +176,17 @@ def test_removed_catalog_row_deleted_unless_referenced(catalog_db, catalog_copy)
         "SELECT entity_key FROM change_log WHERE id > ? AND entity = 'indicator' AND field = '*'",
         [log])
     assert deleted == [("S11",)]
+    gone_links = catalog_db.scalar("SELECT count(*) FROM event_indicator WHERE indicator_id IN ('S10', 'S11')")
+    assert gone_links == 0
+
+
+def test_an_event_link_to_an_unknown_indicator_is_refused(catalog_db, catalog_copy):
+    links = csv_rows(catalog_copy, "event_indicators.csv")
+    links[0]["indicator_id"] = "S99"
+    write_csv(catalog_copy, "event_indicators.csv", links)
+    with pytest.raises(CatalogError, match="«event_indicators.csv», строка 2: неизвестный код "
+                                          "показателя «S99»"):
+        sync_catalog(catalog_db, catalog_copy)
 
 
 def _set_cell(folder: Path, name: str, key_col: str, key: str, col: str, value: str) -> None:

@@ -106,3 +106,15 @@ def test_every_roadmap_of_the_demo_opens(demo_db):
         m = r.roadmap(demo_db, direction, last, "zaozerny", "zaozerny", today=TODAY)
         assert len(m.events) and m.execution is not None and 0 <= m.execution <= 1
         assert set(m.history["period"]) == set(m.years)
+
+
+def test_indicators_show_the_events_that_produce_their_evidence(gubakha):
+    """Catalog links (event_indicators.csv): Губаха 2.2 → M04 and S04; 1.1 → M07 (department only)."""
+    from indicators.views.common import unit_indicators
+    school = unit_indicators(gubakha, "sch-a", 2022).set_index("Код")["Мероприятия дорожных карт"]
+    assert "Губаха 2.2 (выполнено)" in school["S04"]
+    assert "Губаха 1.1" not in " ".join(school)          # a department-only event
+    dept = unit_indicators(gubakha, "mun", 2022).set_index("Код")["Мероприятия дорожных карт"]
+    assert "Губаха 2.2 (выполнено)" in dept["M04"] and "Губаха 1.1 (выполнено)" in dept["M07"]
+    assert "Губаха 2.1 (срок не наступил)" in dept["M07"]
+    assert "Заозерск 2 (нет данных)" in dept["M04"]       # linked, nothing reported

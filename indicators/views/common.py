@@ -9,6 +9,8 @@ import pandas as pd
 from ..db import Database
 from ..catalog import STAGE_LABELS
 from ..measures import compliance, periods
+from ..roadmaps import is_school_event
+from ..sheets import EVENT_STATUS_LABELS
 
 
 def available_periods(db: Database) -> list[int]:
@@ -88,6 +90,7 @@ def unit_indicators(db: Database, unit_id: str, period: int,
     status[scored & (frame["score"] == 0)] = "not_met"
     status[scored & (frame["score"] > 0) & (frame["score"] < frame["max_score"])] = "partial"
     frame["status"] = status
+    linked = linked_events(db, unit_id, period)
     return pd.DataFrame({
         "Код": frame["code"],
         "Показатель": frame["title"],
@@ -97,6 +100,7 @@ def unit_indicators(db: Database, unit_id: str, period: int,
         "Балл": frame["score"],
         "Подтверждение": frame["evidence_url"].map(safe_link),
         "Комментарий": frame["comment"],
+        "Мероприятия дорожных карт": frame["code"].map(linked).fillna(""),
         "status": frame["status"],
         "evidence_raw": frame["evidence_url"],
         "max_score": frame["max_score"],
@@ -117,3 +121,29 @@ def school_scope(db: Database, period: int, municipality_id: str, school_ids: tu
         keep = set(year.loc[year["level"].isin(levels), "org_unit_id"])
         ids = [i for i in ids if i in keep]
     return ids
+
+
+def linked_events(db: Database, unit_id: str, period: int) -> dict[str, str]:
+    """Indicator code → the roadmap events that produce its evidence (catalog
+    event_indicators.csv), with the unit's status of each that year: «Губаха 2.2 (выполнено)»."""
+    frame = db.read(
+        """
+        SELECT l.indicator_id, coalesce(d.short_title, d.id) AS roadmap, e.number, e.responsible,
+               s.status, u.kind
+        FROM event_indicator l
+        JOIN roadmap_event e ON e.id = l.event_id
+        JOIN direction d ON d.id = e.direction_id
+        JOIN org_unit u ON u.id = $u
+        LEFT JOIN event_status s ON s.event_id = e.id AND s.org_unit_id = $u AND s.period = $p
+        WHERE (d.period_from IS NULL OR $p >= d.period_from - 1)
+          AND (d.period_to IS NULL OR $p <= d.period_to)
+        ORDER BY l.indicator_id, d.id, e.ord
+        """,
+        {"u": unit_id, "p": int(period)},
+    )
+    if frame.empty:
+        return {}
+    mine = frame[(frame["kind"] != "school") | frame["responsible"].map(is_school_event)]
+    words = [f"{r} {n} ({EVENT_STATUS_LABELS.get(s, 'нет данных') if isinstance(s, str) else 'нет данных'})"
+             for r, n, s in zip(mine["roadmap"], mine["number"], mine["status"])]
+    return pd.Series(words, index=mine["indicator_id"]).groupby(level=0).agg("; ".join).to_dict()

@@ -18,7 +18,7 @@ from indicators.db import Database
 from indicators.exports import frames_to_xlsx
 from indicators.measures import LEVEL_LABELS, LEVELS, period_label  # noqa: F401  (pages use period_label)
 from indicators.setup import ready_db
-from indicators.sheets import format_score, score_choices
+from indicators.sheets import EVENT_STATUS_LABELS, format_score, score_choices
 from indicators.views.common import INTERNAL_COLUMNS, safe_link  # noqa: F401  (pages use safe_link)
 
 SCHOOL_PAGE = "app_pages/school.py"
@@ -325,16 +325,47 @@ def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: 
     st.caption("Пустой балл не удаляет сохранённое значение. Изменения проверяются так же, как "
                "при загрузке файла, и записываются в журнал.")
     if st.button("Сохранить изменения", type="primary", key=f"save-{unit_id}-{period}"):
-        plan = batches.plan_edits(database(), unit_id, period, edited)
-        if plan.ok and plan.counts["new"] + plan.counts["changed"] == 0:
-            st.info("Изменений нет.")
-        elif plan.ok:
-            batches.save_edits(database(), plan, user())
-            st.session_state["edit_message"] = (
-                f"Сохранено: изменено значений {len(plan.changes)}. Журнал — на странице «Журнал изменений».")
-            st.rerun()
-        else:
-            show_plan(plan)
+        _save(batches.plan_edits(database(), unit_id, period, edited))
+    if message := st.session_state.pop("edit_message", None):
+        st.success(message)
+
+
+def _save(plan) -> None:
+    """Write an edit plan (or show why not), then rerun so every figure is fresh."""
+    if plan.ok and plan.counts["new"] + plan.counts["changed"] == 0:
+        st.info("Изменений нет.")
+    elif plan.ok:
+        batches.save_edits(database(), plan, user())
+        st.session_state["edit_message"] = (
+            f"Сохранено: изменено значений {len(plan.changes)}. Журнал — на странице «Журнал изменений».")
+        st.rerun()
+    else:
+        show_plan(plan)
+
+
+def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
+    """Mark roadmap events done (status, link, date, comment) in place: the import's checks."""
+    labels = list(EVENT_STATUS_LABELS.values())
+    table = pd.DataFrame({
+        "event_id": events["event_id"], "№": events["number"], "Мероприятие": events["title"],
+        "status": [EVENT_STATUS_LABELS.get(s) if isinstance(s, str) else None for s in events["status"]],
+        "evidence_url": events["evidence_url"], "done_on": pd.to_datetime(events["done_on"]),
+        "comment": events["comment"],
+    })
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["event_id", "№", "Мероприятие"],
+        key=f"events-editor-{unit_id}-{period}",
+        column_config={
+            "event_id": None,
+            "status": st.column_config.SelectboxColumn("Статус", options=labels),
+            "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
+            "done_on": st.column_config.DateColumn("Дата выполнения", format="DD.MM.YYYY"),
+            "comment": st.column_config.TextColumn("Комментарий"),
+        })
+    if st.button("Сохранить статусы", type="primary", key=f"save-events-{unit_id}-{period}"):
+        edited = edited.assign(done_on=[d.date() if isinstance(d, pd.Timestamp) else d
+                                        for d in edited["done_on"]])
+        _save(batches.plan_event_edits(database(), unit_id, period, edited))
     if message := st.session_state.pop("edit_message", None):
         st.success(message)
 

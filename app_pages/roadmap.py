@@ -69,6 +69,11 @@ for section, part in events.groupby("section", sort=False):
     st.dataframe(table, hide_index=True, column_config=ui.link_columns(table),
                  key=f"events-{section}")
 
+if st.toggle("Отметить выполнение", key="roadmap_edit",
+             help=f"Статусы мероприятий «{units[unit]}» за {f.year}: та же проверка и журнал, что "
+                  "у загрузки шаблона."):
+    ui.event_editor(events, unit, f.period)
+
 ui.chart(charts.timeline(data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
          charts.timeline_table(data.history, data.events), key="roadmap-timeline",
          filename=ui.xlsx_name("дорожная_карта", f))
@@ -93,5 +98,5 @@ if len(data.undated):
                                 ui.user())
         st.success(f"Сохранено дат: {written}.")
         st.rerun()
-st.caption("Статусы мероприятий вносятся через шаблон Excel (лист «Мероприятия») на странице "
-           "«Данные» — с той же проверкой и журналом изменений.")
+st.caption("Статусы мероприятий вносятся здесь («Отметить выполнение») или через шаблон Excel "
+           "(лист «Мероприятия») на странице «Данные» — с той же проверкой и журналом изменений.")

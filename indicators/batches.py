@@ -115,6 +115,26 @@ def plan_edits(db: Database, unit_id: str, period: int, edited: pd.DataFrame,
     return plan
 
 
+def plan_event_edits(db: Database, unit_id: str, period: int, edited: pd.DataFrame,
+                     file_label: str = "правка на странице") -> ImportPlan:
+    """Edited roadmap-event statuses of a unit → the plan the template's «Мероприятия» sheet
+    would make, with the same checks.  ``edited`` has event_id, status (in words or a code),
+    evidence_url, done_on, comment."""
+    rows = [dict(event_id=r["event_id"], unit_id=unit_id, year=period, status=r.get("status"),
+                 evidence_url=r.get("evidence_url"), done_on=r.get("done_on"),
+                 comment=r.get("comment"), source_file=file_label, source_row=n)
+            for n, r in enumerate(edited.to_dict("records"), start=1)]
+    checker = _Checker(db, period)
+    events = checker.events(rows)
+    plan = ImportPlan([file_label], [], pd.DataFrame(
+        columns=["org_unit_id", "indicator_id", "period", "score", "not_applicable",
+                 "evidence_url", "comment", "source_file", "source_row"]), events)
+    plan.issues = checker.issues
+    if plan.ok:
+        _diff(db, plan)
+    return plan
+
+
 def save_edits(db: Database, plan: ImportPlan, user: str) -> int:
     if not plan.ok:
         raise RefusedError("; ".join(str(i) for i in plan.issues))
@@ -253,5 +273,6 @@ def log_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-__all__ = ["Issue", "RefusedError", "change_log", "last_import", "plan_edits", "save_edits",
+__all__ = ["Issue", "RefusedError", "change_log", "last_import", "plan_edits", "plan_event_edits",
+           "save_edits",
            "set_submission", "submissions", "undo_last"]

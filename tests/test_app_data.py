@@ -129,3 +129,12 @@ def test_the_school_page_offers_the_editor_and_says_when_locked(db_path):
     assert any("заблокированы" in i.value for i in at.info)
     at.selectbox(key="school").select("sosh-6").run()
     assert [b for b in at.button if b.key == "save-sosh-6-2024"]
+
+
+def test_the_roadmap_page_offers_the_status_editor(db_path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/roadmap.py").run()
+    at.toggle(key="roadmap_edit").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b for b in at.button if b.key == f"save-events-{MUNICIPALITY_ID}-2024"]

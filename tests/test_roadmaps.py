@@ -118,3 +118,23 @@ def test_indicators_show_the_events_that_produce_their_evidence(gubakha):
     assert "Губаха 2.2 (выполнено)" in dept["M04"] and "Губаха 1.1 (выполнено)" in dept["M07"]
     assert "Губаха 2.1 (срок не наступил)" in dept["M07"]
     assert "Заозерск 2 (нет данных)" in dept["M04"]       # linked, nothing reported
+
+
+def test_statuses_edited_in_place_go_through_the_import_checks(gubakha):
+    from indicators import batches
+    bad = batches.plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
+        {"event_id": f"{G}:1.2", "status": "почти", "evidence_url": None, "done_on": None,
+         "comment": None}]))
+    assert "статус «почти» не распознан" in str(bad.issues[0])
+    good = batches.plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
+        {"event_id": f"{G}:1.2", "status": "выполнено", "evidence_url": "https://x.example/a.pdf",
+         "done_on": date(2023, 5, 12), "comment": None},
+        {"event_id": f"{G}:1.3", "status": "не выполнено", "evidence_url": None, "done_on": None,
+         "comment": None}]))
+    assert good.ok and good.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    batches.save_edits(gubakha, good, "Петрова")
+    m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
+    assert m.execution == pytest.approx(3 / 4)
+    log = gubakha.read("SELECT field, new_value FROM change_log WHERE source = 'edit'")
+    assert set(zip(log["field"], log["new_value"])) == {
+        ("status", "done"), ("evidence_url", "https://x.example/a.pdf"), ("done_on", "2023-05-12")}

@@ -194,20 +194,32 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         page.get_by_text("Исправить значения").click()
         page.wait_for_selector("button:has-text('Сохранить изменения')", timeout=30_000)
         page.wait_for_timeout(1500)
-        grid = page.locator("[data-testid=stDataFrame]").last
-        grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # first row, first column
-        for _ in range(4):                                      # → «Комментарий»
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
-        page.wait_for_timeout(300)
-        page.keyboard.type("Проверено в браузере")
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(500)
-        page.get_by_role("button", name="Сохранить изменения").click()
-        page.wait_for_selector("text=Сохранено: изменено значений 1", timeout=30_000)
+        # The grid is a canvas: a click selects a cell, arrows move, Enter opens its editor.
+        # Under load the first keystrokes can land before the grid is ready, so the edit is
+        # tried again while the page says nothing changed (the log check below stays exact).
+        for _ in range(3):
+            grid = page.locator("[data-testid=stDataFrame]").last
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # first row, first column
+            page.wait_for_timeout(300)
+            for _ in range(4):                                      # → «Комментарий»
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
+            page.wait_for_timeout(300)
+            page.keyboard.type("Проверено в браузере")
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(500)
+            page.get_by_role("button", name="Сохранить изменения").click()
+            page.wait_for_timeout(1500)  # the rerun replaces an earlier «Изменений нет»
+            outcome = page.wait_for_selector("text=/Сохранено: изменено значений|Изменений нет/",
+                                             timeout=30_000)
+            said = outcome.inner_text()
+            if "Сохранено" in said:
+                break
+        assert "Сохранено: изменено значений 1" in said
         assert page_errors(page) == []
 
         page.locator("[data-testid=stSidebarNav] a:has-text('Журнал изменений')").click()

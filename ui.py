@@ -314,17 +314,22 @@ def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: 
         "evidence_url": frame["evidence_raw"], "comment": frame["Комментарий"],
     })
     choices = sorted({c for m in frame["max_score"] for c in score_choices(m)})
-    edited = st.data_editor(
-        table, hide_index=True, disabled=["code", "Показатель"], key=f"editor-{unit_id}-{period}",
-        column_config={
-            "code": st.column_config.TextColumn("Код"),
-            "score": st.column_config.SelectboxColumn("Балл", options=choices),
-            "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
-            "comment": st.column_config.TextColumn("Комментарий"),
-        })
-    st.caption("Пустой балл не удаляет сохранённое значение. Изменения проверяются так же, как "
-               "при загрузке файла, и записываются в журнал.")
-    if st.button("Сохранить изменения", type="primary", key=f"save-{unit_id}-{period}"):
+    # In a form: the click that saves also sends the cell being edited (outside a form the
+    # first click after typing only commits the cell, and the save is lost).
+    with st.form(f"edit-{unit_id}-{period}", border=False):
+        edited = st.data_editor(
+            table, hide_index=True, disabled=["code", "Показатель"], key=f"editor-{unit_id}-{period}",
+            column_config={
+                "code": st.column_config.TextColumn("Код"),
+                "score": st.column_config.SelectboxColumn("Балл", options=choices),
+                "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
+                "comment": st.column_config.TextColumn("Комментарий"),
+            })
+        st.caption("Пустой балл не удаляет сохранённое значение. Изменения проверяются так же, "
+                   "как при загрузке файла, и записываются в журнал.")
+        saved = st.form_submit_button("Сохранить изменения", type="primary",
+                                      key=f"save-{unit_id}-{period}")
+    if saved:
         _save(batches.plan_edits(database(), unit_id, period, edited))
     if message := st.session_state.pop("edit_message", None):
         st.success(message)
@@ -352,17 +357,20 @@ def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
         "evidence_url": events["evidence_url"], "done_on": pd.to_datetime(events["done_on"]),
         "comment": events["comment"],
     })
-    edited = st.data_editor(
-        table, hide_index=True, disabled=["event_id", "№", "Мероприятие"],
-        key=f"events-editor-{unit_id}-{period}",
-        column_config={
-            "event_id": None,
-            "status": st.column_config.SelectboxColumn("Статус", options=labels),
-            "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
-            "done_on": st.column_config.DateColumn("Дата выполнения", format="DD.MM.YYYY"),
-            "comment": st.column_config.TextColumn("Комментарий"),
-        })
-    if st.button("Сохранить статусы", type="primary", key=f"save-events-{unit_id}-{period}"):
+    with st.form(f"events-{unit_id}-{period}", border=False):
+        edited = st.data_editor(
+            table, hide_index=True, disabled=["event_id", "№", "Мероприятие"],
+            key=f"events-editor-{unit_id}-{period}",
+            column_config={
+                "event_id": None,
+                "status": st.column_config.SelectboxColumn("Статус", options=labels),
+                "evidence_url": st.column_config.TextColumn("Ссылка на документ"),
+                "done_on": st.column_config.DateColumn("Дата выполнения", format="DD.MM.YYYY"),
+                "comment": st.column_config.TextColumn("Комментарий"),
+            })
+        saved = st.form_submit_button("Сохранить статусы", type="primary",
+                                      key=f"save-events-{unit_id}-{period}")
+    if saved:
         edited = edited.assign(done_on=[d.date() if isinstance(d, pd.Timestamp) else d
                                         for d in edited["done_on"]])
         _save(batches.plan_event_edits(database(), unit_id, period, edited))

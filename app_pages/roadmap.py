@@ -86,17 +86,22 @@ if len(data.undated):
     st.subheader("Мероприятия без даты в сроке")
     st.markdown("Срок в документе дан без даты. Укажите дату, к которой мероприятие должно быть "
                 f"выполнено в {f.year} учебном году, — по ней оно будет отмечаться как просроченное.")
-    editor = st.data_editor(
-        pd.DataFrame({"event_id": data.undated["event_id"], "№": data.undated["number"],
-                      "Мероприятие": data.undated["title"], "Срок": data.undated["deadline"],
-                      "due_on": pd.Series([None] * len(data.undated), dtype="datetime64[ns]")}),
-        hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"], key=f"due-{key}-{f.period}",
-        column_config={"event_id": None, "due_on": st.column_config.DateColumn("Срок выполнения",
-                                                                               format="DD.MM.YYYY")})
-    if st.button("Сохранить даты", key="save-due"):
+    with st.form(f"due-form-{key}-{f.period}", border=False):
+        editor = st.data_editor(
+            pd.DataFrame({"event_id": data.undated["event_id"], "№": data.undated["number"],
+                          "Мероприятие": data.undated["title"], "Срок": data.undated["deadline"],
+                          "due_on": pd.Series([None] * len(data.undated), dtype="datetime64[ns]")}),
+            hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"],
+            key=f"due-{key}-{f.period}",
+            column_config={"event_id": None, "due_on": st.column_config.DateColumn(
+                "Срок выполнения", format="DD.MM.YYYY")})
+        saved = st.form_submit_button("Сохранить даты", key="save-due")
+    if saved:
         written = set_due_dates(ui.database(), editor.assign(period=f.period)[["event_id", "period", "due_on"]],
                                 ui.user())
-        st.success(f"Сохранено дат: {written}.")
+        st.session_state["due_message"] = f"Сохранено дат: {written}."
         st.rerun()
+    if message := st.session_state.pop("due_message", None):
+        st.success(message)
 st.caption("Статусы мероприятий вносятся здесь («Отметить выполнение») или через шаблон Excel "
            "(лист «Мероприятия») на странице «Данные» — с той же проверкой и журналом изменений.")

@@ -115,6 +115,15 @@ def test_the_menu_keeps_the_filters(browser, tmp_path):
         page.close()
 
 
+def wait_idle(page) -> None:
+    """Until Streamlit has finished the current run (its «running» indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon]')"
+        " && !document.querySelector('[data-testid=stApp][data-test-script-state=running]')",
+        timeout=60_000)
+
+
 def _click_center(page, locator) -> None:
     locator.scroll_into_view_if_needed()
     box = locator.bounding_box()
@@ -195,30 +204,30 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         page.wait_for_selector("button:has-text('Сохранить изменения')", timeout=30_000)
         page.wait_for_timeout(1500)
         # The grid is a canvas: a click selects a cell, arrows move, Enter opens its editor.
-        # Under load the first keystrokes can land before the grid is ready, so the edit is
-        # tried again while the page says nothing changed (the log check below stays exact).
-        for _ in range(3):
-            grid = page.locator("[data-testid=stDataFrame]").last
-            grid.scroll_into_view_if_needed()
-            page.wait_for_timeout(800)
-            box = grid.bounding_box()
-            page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # first row, first column
-            page.wait_for_timeout(300)
-            for _ in range(4):                                      # → «Комментарий»
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("Enter")
-            page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
-            page.wait_for_timeout(300)
-            page.keyboard.type("Проверено в браузере")
-            page.keyboard.press("Enter")
-            page.wait_for_timeout(500)
-            page.get_by_role("button", name="Сохранить изменения").click()
-            page.wait_for_timeout(1500)  # the rerun replaces an earlier «Изменений нет»
-            outcome = page.wait_for_selector("text=/Сохранено: изменено значений|Изменений нет/",
-                                             timeout=30_000)
-            said = outcome.inner_text()
-            if "Сохранено" in said:
-                break
+        # Each step waits for Streamlit to finish its run: a keystroke or click that lands
+        # while the page reruns is lost.
+        grid = page.locator("[data-testid=stDataFrame]").last
+        grid.scroll_into_view_if_needed()
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # first row, first column
+        page.wait_for_timeout(300)
+        for _ in range(4):                                      # → «Комментарий»
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
+        page.wait_for_timeout(300)
+        page.keyboard.type("Проверено в браузере")
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Сохранить изменения").click()
+        try:
+            said = page.wait_for_selector("text=/Сохранено: изменено значений|Изменений нет/",
+                                          timeout=60_000).inner_text()
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "edit-failed.png"), full_page=True)
+            raise
         assert "Сохранено: изменено значений 1" in said
         assert page_errors(page) == []
 

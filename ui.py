@@ -16,10 +16,10 @@ from indicators import batches, config, views
 from indicators.charts import is_missing, percent, points
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
-from indicators.measures import LEVEL_LABELS, LEVELS, period_label  # noqa: F401  (pages use period_label)
+from indicators.measures import LEVEL_LABELS, LEVELS, period_label
 from indicators.setup import ready_db
 from indicators.sheets import EVENT_STATUS_LABELS, format_score, score_choices
-from indicators.views.common import INTERNAL_COLUMNS, safe_link  # noqa: F401  (pages use safe_link)
+from indicators.views.common import INTERNAL_COLUMNS
 
 SCHOOL_PAGE = "app_pages/school.py"
 # The app's pages, in menu order: (file, title, icon, url path); app.py registers them.
@@ -206,11 +206,15 @@ def demo_notice() -> None:
 def metric(where, label: str, share: float | None, change: float | None = None,
            help: str | None = None) -> None:
     """A percentage with its change from last year; no change shown when either year is missing."""
-    flat = not is_missing(change) and round(change * 100) == 0
-    # Streamlit reads a fall from a leading ASCII hyphen, not from the typographic minus.
-    delta = None if is_missing(change) else points(change).replace("−", "-")
-    where.metric(label, percent(share), delta=delta,
-                 delta_color="off" if flat else "normal", help=help)
+    if is_missing(change):
+        where.metric(label, percent(share), help=help)
+        return
+    pts = round(change * 100)
+    # Arrow and colour are set from the number: Streamlit would read the sign from the text,
+    # and the text uses the typographic minus (a fall showed green with an up-arrow).
+    where.metric(label, percent(share), delta=points(change),
+                 delta_arrow="up" if pts > 0 else "down" if pts < 0 else "off",
+                 delta_color="green" if pts > 0 else "red" if pts < 0 else "gray", help=help)
 
 
 def no_data_notice() -> None:
@@ -274,14 +278,18 @@ def table_block(table: pd.DataFrame, *, key: str, filename: str, title: str,
         )
 
 
+def show_issues(issues: list, more: int = 0) -> None:
+    """Every problem of a refused file, one per line; the database was not touched."""
+    st.error(f"**Найдены ошибки: {len(issues) + more}. Ничего не записано, база не изменена.** "
+             "Исправьте файл и загрузите его снова.")
+    st.markdown("\n".join(f"- {issue}" for issue in issues)
+                + (f"\n- … и ещё {more}" if more else ""))
+
+
 def show_plan(plan) -> None:
     """An import or edit plan: every problem (nothing written), or what would change."""
     if not plan.ok:
-        count = len(plan.issues) + plan.more_issues
-        st.error(f"**Найдены ошибки: {count}. Ничего не записано, база не изменена.** "
-                 "Исправьте файлы и загрузите их снова.")
-        st.markdown("\n".join(f"- {issue}" for issue in plan.issues)
-                    + (f"\n- … и ещё {plan.more_issues}" if plan.more_issues else ""))
+        show_issues(plan.issues, plan.more_issues)
         return
     c = plan.counts
     cols = st.columns(3)

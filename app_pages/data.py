@@ -136,8 +136,7 @@ with tab_catalog:
     if upload is not None:
         plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), f.municipality_id)
         if not plan.ok:
-            st.error(f"**Найдены ошибки: {len(plan.issues)}. Ничего не записано.**")
-            st.markdown("\n".join(f"- {issue}" for issue in plan.issues))
+            ui.show_issues(plan.issues)
         else:
             words = {"direction": "направлений", "criterion": "групп", "indicator": "показателей",
                      "org_unit": "школ"}

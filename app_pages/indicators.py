@@ -24,10 +24,8 @@ key = ui.pick_indicator(ui.view("indicator_choices", f.direction))
 data = ui.view("indicator_view", key, *scope)
 st.subheader(f"{data.choice.title[0].upper()}{data.choice.title[1:]}")
 
-last = data.by_year[(data.by_year["period"] == f.period - 1) & (data.by_year["status"] == "met")]
 cols = st.columns(4)
-ui.metric(cols[0], "Выполняют полностью", data.met_share,
-          None if last.empty or data.met_share is None else data.met_share - last["share"].iloc[0],
+ui.metric(cols[0], "Выполняют полностью", data.met_share, data.met_change,
           help="Доля школ, у которых все значения поданы и выполнены, среди школ, к которым "
                "показатель относится; изменение — к прошлому учебному году.")
 coverage = data.coverage[data.coverage["period"] == f.period]
@@ -52,7 +50,7 @@ if len(gaps):
     st.warning("**Не выполняется два года подряд:** " + "; ".join(
         f"{n} ({codes})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
 
-ui.chart(charts.status_share_bars(data.by_year, f"Доля школ, выполняющих: {data.choice.title}"),
+ui.chart(charts.status_share_bars(data.by_year, f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
          charts.status_share_table(data.by_year), key="indicators-share",
          filename=ui.xlsx_name("доля_школ_по_годам", f))
 
@@ -62,7 +60,7 @@ if data.not_meeting.empty:
 else:
     st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
 
-ui.chart(charts.status_matrix(data.statuses, f"Школы × учебные годы: {data.choice.title}"),
+ui.chart(charts.status_matrix(data.statuses, f"Школы × учебные годы: {data.choice.short}"),
          charts.status_matrix_table(data.statuses), key="indicators-matrix",
          filename=ui.xlsx_name("школы_по_годам", f), clickable_schools=True)
 

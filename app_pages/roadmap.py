@@ -7,8 +7,10 @@ import streamlit as st
 
 import ui
 from indicators import charts
+from indicators.measures import period_label
 from indicators.roadmaps import set_due_dates
 from indicators.sheets import EVENT_STATUS_LABELS
+from indicators.views.common import safe_link
 
 f = ui.filters()
 maps = ui.view("roadmaps")
@@ -31,14 +33,12 @@ st.title(f"Дорожная карта, {f.year}")
 st.caption(f"{titles[key]} · {authorities[key]} · {units[unit]}")
 
 if f.period not in data.years:
-    st.info(f"Эта дорожная карта охватывает {ui.period_label(data.years[0])}–"
-            f"{ui.period_label(data.years[-1])} учебные годы; за {f.year} её мероприятия не "
+    st.info(f"Эта дорожная карта охватывает {period_label(data.years[0])}–"
+            f"{period_label(data.years[-1])} учебные годы; за {f.year} её мероприятия не "
             "отмечаются. Выберите год слева.")
-last = data.by_year[data.by_year["period"] == f.period - 1]
-overdue = data.events[data.events["overdue"].fillna(False)]
+overdue = data.overdue
 m = st.columns(3)
-ui.metric(m[0], "Выполнено мероприятий", data.execution,
-          None if last.empty or data.execution is None else data.execution - last["execution"].iloc[0],
+ui.metric(m[0], "Выполнено мероприятий", data.execution, data.change,
           help="Доля выполненных среди мероприятий со статусом за год (кроме «срок не наступил»).")
 m[1].metric("Просрочено", len(overdue), help=f"Срок прошёл (на {today:%d.%m.%Y}), а мероприятие не выполнено.")
 m[2].metric("Срок не указан", len(data.undated),
@@ -62,7 +62,7 @@ for section, part in events.groupby("section", sort=False):
         "Статус": [EVENT_STATUS_LABELS.get(s, "нет данных") if isinstance(s, str) else "нет данных"
                    for s in part["status"]],
         "Просрочено": ["да" if o else "" for o in part["overdue"].fillna(False)],
-        "Подтверждение": part["evidence_url"].map(ui.safe_link),
+        "Подтверждение": part["evidence_url"].map(safe_link),
         "Дата выполнения": part["done_on"], "Комментарий": part["comment"],
         "Планируемый результат": part["planned_result"],
     })

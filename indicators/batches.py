@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .db import Database
-from .imports import ImportPlan, Issue, _Checker, _diff, apply_import
+from .imports import ImportPlan, apply_import, check_rows
 from .measures import period_label
 from .sheets import EVENT_STATUS_LABELS
 from .writes import delete_rows, upsert
@@ -97,42 +97,22 @@ def _current(cur, table: str, keys: list[str], fields: list[str], entity_keys) -
 
 def plan_edits(db: Database, unit_id: str, period: int, edited: pd.DataFrame,
                file_label: str = "правка на странице") -> ImportPlan:
-    """Edited rows of a unit's indicator table → the same plan an import makes, with the same
+    """Edited rows of a unit's indicator table → the plan an import would make, with the same
     checks (allowed scores, accepted data locked).  ``edited`` has code, score, evidence_url,
-    comment; ``source_row`` is the table's row number."""
-    rows = [dict(unit_id=unit_id, year=period, code=r["code"], score=r["score"],
-                 evidence_url=r.get("evidence_url"), comment=r.get("comment"),
-                 source_file=file_label, source_row=n)
+    comment; the row number in messages is the table's."""
+    rows = [dict(r, unit_id=unit_id, year=period, source_file=file_label, source_row=n)
             for n, r in enumerate(edited.to_dict("records"), start=1)]
-    checker = _Checker(db, period)
-    assessments = checker.assessments(rows)
-    plan = ImportPlan([file_label], [], assessments, pd.DataFrame(
-        columns=["event_id", "org_unit_id", "period", "status", "evidence_url", "done_on",
-                 "comment", "source_file", "source_row"]))
-    plan.issues = checker.issues
-    if plan.ok:
-        _diff(db, plan)
-    return plan
+    return check_rows(db, period, rows, [], [file_label])
 
 
 def plan_event_edits(db: Database, unit_id: str, period: int, edited: pd.DataFrame,
                      file_label: str = "правка на странице") -> ImportPlan:
     """Edited roadmap-event statuses of a unit → the plan the template's «Мероприятия» sheet
-    would make, with the same checks.  ``edited`` has event_id, status (in words or a code),
-    evidence_url, done_on, comment."""
-    rows = [dict(event_id=r["event_id"], unit_id=unit_id, year=period, status=r.get("status"),
-                 evidence_url=r.get("evidence_url"), done_on=r.get("done_on"),
-                 comment=r.get("comment"), source_file=file_label, source_row=n)
+    would make.  ``edited`` has event_id, status (in words or a code), evidence_url, done_on,
+    comment."""
+    rows = [dict(r, unit_id=unit_id, year=period, source_file=file_label, source_row=n)
             for n, r in enumerate(edited.to_dict("records"), start=1)]
-    checker = _Checker(db, period)
-    events = checker.events(rows)
-    plan = ImportPlan([file_label], [], pd.DataFrame(
-        columns=["org_unit_id", "indicator_id", "period", "score", "not_applicable",
-                 "evidence_url", "comment", "source_file", "source_row"]), events)
-    plan.issues = checker.issues
-    if plan.ok:
-        _diff(db, plan)
-    return plan
+    return check_rows(db, period, [], rows, [file_label])
 
 
 def save_edits(db: Database, plan: ImportPlan, user: str) -> int:
@@ -272,7 +252,3 @@ def log_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Строка": frame["source_row"].astype("Int64"),
     })
 
-
-__all__ = ["Issue", "RefusedError", "change_log", "last_import", "plan_edits", "plan_event_edits",
-           "save_edits",
-           "set_submission", "submissions", "undo_last"]

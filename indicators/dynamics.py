@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .db import Database
-from .measures import settings
+from .measures import Thresholds, settings
 
 STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
 STATUS_BAND_LABELS = {
@@ -72,10 +72,11 @@ class Bands:
     @classmethod
     def from_db(cls, db: Database) -> "Bands":
         found = settings(db)
+        levels = Thresholds.from_db(db)  # the high / medium edges are the levels' own
         return cls(
             very_high=found.get("status_very_high", cls.very_high),
-            high=found.get("level_high", cls.high),
-            medium=found.get("level_medium", cls.medium),
+            high=levels.high,
+            medium=levels.medium,
             very_low=found.get("status_very_low", cls.very_low),
             maintained=found.get("change_maintained", cls.maintained),
             significant=found.get("change_significant", cls.significant),

@@ -95,11 +95,6 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.issues
 
-    @property
-    def units(self) -> list[str]:
-        ids = list(self.assessments["org_unit_id"]) + list(self.events["org_unit_id"])
-        return list(dict.fromkeys(ids))
-
 
 # -- reading one file --------------------------------------------------------------------------
 
@@ -301,21 +296,38 @@ def plan_import(db: Database, files: list[tuple[str, bytes]], period: int | None
             issues.append(Issue(name, "в файле нет ни одной заполненной оценки или статуса "
                                       "мероприятия: загружать нечего."))
 
-    checker = _Checker(db, period)
-    assessments = checker.assessments(assessment_rows)
-    events = checker.events(event_rows)
-    issues += checker.issues
-    plan = ImportPlan(names, hashes, assessments, events)
-    plan.more_issues = max(0, len(issues) - MAX_ISSUES)
-    plan.issues = issues[:MAX_ISSUES]
+    plan = check_rows(db, period, assessment_rows, event_rows, names, hashes, issues)
     if plan.ok:
-        _diff(db, plan)
         earlier = _earlier_imports(db, hashes)
         for name, digest in zip(names, hashes):
             if digest in earlier:
                 plan.notes.append(f"Файл «{name}» уже загружался {earlier[digest]}; повторная "
                                   "загрузка ничего не изменит, если данные с тех пор не правились.")
     return plan
+
+
+def check_rows(db: Database, period: int | None, assessment_rows: list[dict],
+               event_rows: list[dict], files: list[str], hashes: list[str] | None = None,
+               issues: list[Issue] | None = None) -> ImportPlan:
+    """Rows read from files (or typed in a page's table) → the checked plan with its preview.
+
+    The one path by which a value gets in: the import and the in-place editors both come here.
+    """
+    checker = _Checker(db, period)
+    plan = ImportPlan(files, hashes or [], checker.assessments(assessment_rows),
+                      checker.events(event_rows))
+    found = (issues or []) + checker.issues
+    plan.more_issues = max(0, len(found) - MAX_ISSUES)
+    plan.issues = found[:MAX_ISSUES]
+    if plan.ok:
+        _diff(db, plan)
+    return plan
+
+
+ASSESSMENT_FIELDS = ["org_unit_id", "indicator_id", "period", "score", "not_applicable",
+                     "evidence_url", "comment", "source_file", "source_row"]
+EVENT_FIELDS = ["event_id", "org_unit_id", "period", "status", "evidence_url", "done_on",
+                "comment", "source_file", "source_row"]
 
 
 class _Checker:
@@ -439,9 +451,7 @@ class _Checker:
                             not_applicable=na, evidence_url=url, comment=comment,
                             source_file=row["source_file"], source_row=row["source_row"]))
         self._mixed_years()
-        return pd.DataFrame(out, columns=["org_unit_id", "indicator_id", "period", "score",
-                                          "not_applicable", "evidence_url", "comment",
-                                          "source_file", "source_row"])
+        return pd.DataFrame(out, columns=ASSESSMENT_FIELDS)
 
     def events(self, rows: list[dict]) -> pd.DataFrame:
         out = []
@@ -475,9 +485,7 @@ class _Checker:
                             evidence_url=url, done_on=done_on, comment=comment,
                             source_file=row["source_file"], source_row=row["source_row"]))
         self._mixed_years()
-        return pd.DataFrame(out, columns=["event_id", "org_unit_id", "period", "status",
-                                          "evidence_url", "done_on", "comment", "source_file",
-                                          "source_row"])
+        return pd.DataFrame(out, columns=EVENT_FIELDS)
 
     def _mixed_years(self) -> None:
         for file, years in self._years.items():
@@ -604,7 +612,7 @@ def apply_import(db: Database, plan: ImportPlan, user: str, *, source: str = "im
                           user=user, source=source, batch_id=batch)
         received = plan.assessments[["org_unit_id", "period"]].drop_duplicates()
         if len(received):
-            fresh = db_fresh_submissions(cur, received)
+            fresh = _fresh_submissions(cur, received)
             if len(fresh):
                 fresh = fresh.assign(status="received", received_at=pd.Timestamp.now().floor("s"))
                 upsert(cur, "submission", ["org_unit_id", "period"], ["status", "received_at"],
@@ -615,7 +623,7 @@ def apply_import(db: Database, plan: ImportPlan, user: str, *, source: str = "im
     return int(batch)
 
 
-def db_fresh_submissions(cur, received: pd.DataFrame) -> pd.DataFrame:
+def _fresh_submissions(cur, received: pd.DataFrame) -> pd.DataFrame:
     """The (unit, year) pairs of ``received`` with no submission record yet."""
     cur.register("_received", received)
     try:

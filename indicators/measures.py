@@ -238,7 +238,7 @@ def aggregate_compliance(
 
 
 def stage_status(db: Database, period: int, *, kind: str = "school",
-                 direction: str | None = None) -> pd.DataFrame:
+                 direction: str | None = None, parent_id: str | None = None) -> pd.DataFrame:
     """Status of each management-cycle stage per unit, in cycle order, and the cycle break.
 
     Columns: org_unit_id, short_name, stage, stage_no (1..7), expected, assessed, score_sum,
@@ -270,7 +270,7 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     LEFT JOIN breaks b USING (org_unit_id)
     ORDER BY u.ord, u.name, st.stage_no
     """
-    params = _params(db, [period], kind, direction, None)
+    params = _params(db, [period], kind, direction, None, parent_id=parent_id)
     params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent")}
               | {"period": int(period)})
     return db.read(sql, params)

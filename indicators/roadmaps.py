@@ -81,10 +81,23 @@ class Roadmap:
     by_school: pd.DataFrame     # school: done, counted, execution (school events, this year)
     undated: pd.DataFrame       # events whose deadline text gives no date and none was set
 
+    def _execution(self, period: int) -> float | None:
+        row = self.by_year[self.by_year["period"] == period]
+        return None if row.empty else row["execution"].iloc[0]
+
     @property
     def execution(self) -> float | None:
-        row = self.by_year[self.by_year["period"] == self.period]
-        return None if row.empty else row["execution"].iloc[0]
+        return self._execution(self.period)
+
+    @property
+    def change(self) -> float | None:
+        """Execution minus last year's (None when either year has none)."""
+        now, before = self._execution(self.period), self._execution(self.period - 1)
+        return None if now is None or before is None else now - before
+
+    @property
+    def overdue(self) -> pd.DataFrame:
+        return self.events[self.events["overdue"].fillna(False).astype(bool)]
 
 
 def roadmap_years(db: Database, direction_id: str) -> list[int]:

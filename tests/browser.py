@@ -94,3 +94,14 @@ def open_app(browser, url: str, height: int = 1600):
     page.goto(url)
     page.wait_for_selector(".js-plotly-plot", timeout=90_000)
     return page
+
+
+def choose(page, option: str, *, where: str = "[data-testid=stMain]", nth: int = 0) -> None:
+    """Pick ``option`` in the ``nth`` selectbox of ``where`` (the sidebar or the page)."""
+    page.locator(f"{where} [data-testid=stSelectbox]").nth(nth).click()
+    page.get_by_role("option", name=option).click()
+
+
+def menu(page, title: str) -> None:
+    """Open a page from the sidebar menu."""
+    page.locator(f"[data-testid=stSidebarNav] a:has-text('{title}')").click()

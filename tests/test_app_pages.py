@@ -251,3 +251,14 @@ def test_each_roadmap_opens_with_its_execution(app, demo_path, direction, period
     assert _metric(app, "Просрочено").value == str(int(expected.events["overdue"].fillna(False).sum()))
     timeline = _table_with(app, period_label(period))
     assert len(timeline) == len(expected.events)
+
+
+def test_a_fall_is_shown_as_a_fall(app):
+    """The demo's СОШ № 6 falls every year: its change reads −, with a red down-arrow."""
+    app.switch_page("app_pages/school.py").run()
+    app.selectbox(key="school").select("sosh-6").run()
+    change = _metric(app, "Соответствие")
+    assert change.delta.startswith("−")
+    from streamlit.proto.Metric_pb2 import Metric
+    assert change.proto.color == Metric.MetricColor.RED
+    assert change.proto.direction == Metric.MetricDirection.DOWN

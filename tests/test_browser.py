@@ -7,13 +7,19 @@ own server on an empty database and opens several pages at once.
 
 from __future__ import annotations
 
+import io
+
+import duckdb
 import pytest
+from openpyxl import load_workbook
 
 from tests.browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    choose,
     cold_server,
+    menu,
     open_app,
     page_errors,
     require_chromium,
@@ -68,8 +74,7 @@ def test_a_copied_link_opens_the_same_year(browser, tmp_path):
     with cold_server(tmp_path / "link.duckdb") as url:
         page = open_app(browser, f"{url}/?year=2021%2F22")
         assert page.locator("h1").first.inner_text() == "Обзор за 2021/22 учебный год"
-        page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
-        page.get_by_role("option", name="2023/24").click()
+        choose(page, "2023/24", where="[data-testid=stSidebar]")
         page.wait_for_function("() => location.search.includes('2023')", timeout=30_000)
         page.wait_for_selector("h1:has-text('2023/24')", timeout=30_000)
         assert "year=2023%2F24" in page.url
@@ -81,7 +86,7 @@ def test_school_page_opens_from_the_menu_and_from_a_bar_click(browser, tmp_path)
     """The menu opens the School page; a bar click opens that school's profile."""
     with cold_server(tmp_path / "school.duckdb") as url:
         page = open_app(browser, f"{url}/?year=2023%2F24")
-        page.locator("[data-testid=stSidebar] a:has-text('Школа')").click()
+        menu(page, "Школа")
         page.wait_for_selector("h1:has-text('МБОУ')", timeout=30_000)
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
         text = page.locator("body").inner_text()
@@ -106,7 +111,7 @@ def test_the_menu_keeps_the_filters(browser, tmp_path):
         for title, heading in (("Динамика", "Динамика, 2021/22"),
                                ("Показатели", "Показатели, 2021/22"),
                                ("Обзор", "Обзор за 2021/22")):
-            page.locator(f"[data-testid=stSidebarNav] a:has-text('{title}')").click()
+            menu(page, title)
             page.wait_for_selector(f"h1:has-text('{heading}')", timeout=30_000)
             page.wait_for_selector(".js-plotly-plot", timeout=30_000)
             assert "year=2021%2F22" in page.url, page.url
@@ -155,16 +160,11 @@ def test_heatmap_cell_opens_the_profile_and_ranking_bar_picks_the_indicator(brow
 
 def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
     """Template out, a filled file in, preview, apply: the overview shows the new figure."""
-    import io
-
-    from openpyxl import load_workbook
-
     with cold_server(tmp_path / "cycle.duckdb") as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(f"{url}/data")
         page.wait_for_selector("h1:has-text('Данные за 2024/25')", timeout=90_000)
-        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
-        page.get_by_role("option", name="СОШ № 6").click()
+        choose(page, "СОШ № 6")
         with page.expect_download() as download:
             page.get_by_text("Скачать шаблон (.xlsx)").click()
         assert download.value.suggested_filename == "шаблон_2024-25_СОШ № 6.xlsx"
@@ -195,10 +195,9 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         assert s01 and s01[0][4] == 0  # the imported value is in the export
 
         # fix one value in place, on the School page
-        page.locator("[data-testid=stSidebarNav] a:has-text('Школа')").click()
+        menu(page, "Школа")
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
-        page.get_by_role("option", name="СОШ № 6").click()
+        choose(page, "СОШ № 6")
         page.wait_for_selector("h1:has-text('№ 6')", timeout=30_000)
         page.get_by_text("Исправить значения").click()
         page.wait_for_selector("button:has-text('Сохранить изменения')", timeout=30_000)
@@ -231,15 +230,13 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         assert "Сохранено: изменено значений 1" in said
         assert page_errors(page) == []
 
-        page.locator("[data-testid=stSidebarNav] a:has-text('Журнал изменений')").click()
+        menu(page, "Журнал изменений")
         page.wait_for_selector("h1:has-text('Журнал изменений')", timeout=30_000)
         page.wait_for_timeout(1000)
         assert page_errors(page) == []
         page.screenshot(path=str(ARTIFACTS / "log.png"), full_page=True)
         page.close()
     # the server has stopped: read what the browser session wrote
-    import duckdb
-
     con = duckdb.connect(str(tmp_path / "cycle.duckdb"), read_only=True)
     log = con.execute("SELECT source, entity_key, field, new_value, source_file FROM change_log "
                       "WHERE source IN ('import', 'edit') ORDER BY id").fetchall()

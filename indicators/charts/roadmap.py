@@ -38,7 +38,7 @@ def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figu
     status = [s if isinstance(s, str) else "none" for s in data["status"]]
     text = [("просрочено" if late else EVENT_NAMES[s]) for s, late in zip(status, data["overdue"])]
     hover = [f"<b>{label[e]}</b><br>{period_label(p)}: {EVENT_NAMES[s]}"
-             + (f"<br>срок: {d:%d.%m.%Y}" if isinstance(d, pd.Timestamp) or hasattr(d, "strftime") else "")
+             + (f"<br>срок: {d:%d.%m.%Y}" if hasattr(d, "strftime") else "")
              + ("<br><b>просрочено</b>" if late else "")
              for e, p, s, d, late in zip(data["event_id"], data["period"], status, data["due"],
                                          data["overdue"])]

@@ -22,6 +22,7 @@ class Choice:
     label: str               # what the picker shows
     title: str               # what the page title says
     codes: tuple[str, ...]   # the school indicators it covers
+    short: str = ""          # what a chart title says (the page heading has the full name)
 
 
 def indicator_choices(db: Database, direction: str | None = None) -> list[Choice]:
@@ -39,10 +40,11 @@ def indicator_choices(db: Database, direction: str | None = None) -> list[Choice
     for (crit_id, crit), group in frame.groupby(["criterion_id", "criterion"], sort=False):
         codes = tuple(group["code"])
         span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
-        choices.append(Choice(crit_id, f"Группа: {crit} ({span})", f"группа «{crit}»", codes))
+        choices.append(Choice(crit_id, f"Группа: {crit} ({span})", f"группа «{crit}»", codes,
+                              f"группа «{crit}»"))
     for row in frame.itertuples():
         choices.append(Choice(row.code, f"{row.code} · {row.title}", f"{row.code} «{row.title}»",
-                              (row.code,)))
+                              (row.code,), row.code))
     return choices
 
 
@@ -60,12 +62,20 @@ class IndicatorView:
     def count(self, status: str) -> int:
         return int((self.current["status"] == status).sum())
 
+    def _met(self, period: int) -> float | None:
+        row = self.by_year[(self.by_year["period"] == period) & (self.by_year["status"] == "met")]
+        return None if row.empty or pd.isna(row["share"].iloc[0]) else row["share"].iloc[0]
+
     @property
     def met_share(self) -> float | None:
         """Share of the schools it applies to that meet it fully this year."""
-        row = self.by_year[(self.by_year["period"] == self.period)
-                           & (self.by_year["status"] == "met")]
-        return None if row.empty else row["share"].iloc[0]
+        return self._met(self.period)
+
+    @property
+    def met_change(self) -> float | None:
+        """Change of that share since last year (None when either year has none)."""
+        now, before = self._met(self.period), self._met(self.period - 1)
+        return None if now is None or before is None else now - before
 
 
 def indicator_view(db: Database, key: str, period: int, municipality_id: str,

@@ -31,14 +31,15 @@ def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[
     """The year's figures for the municipality; ``school_ids``/``levels`` narrow the school
     charts (empty = all), while the municipal figures always cover every school."""
     t = thresholds or Thresholds.from_db(db)
-    all_schools = compliance(db, [period], direction=direction, thresholds=t)
-    all_schools = all_schools[all_schools["parent_id"] == municipality_id]
+    all_schools = compliance(db, [period], direction=direction, thresholds=t,
+                             parent_id=municipality_id)
     schools = _narrow(all_schools, school_ids, levels)
     agg = aggregate_compliance(db, [period], direction=direction, thresholds=t)
     muni = agg[agg["org_unit_id"] == municipality_id]
     dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t)
     dept = dept[dept["org_unit_id"] == municipality_id]
-    by_crit = compliance(db, [period], by="criterion", direction=direction, thresholds=t)
+    by_crit = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
+                         parent_id=municipality_id)
     by_crit = by_crit[by_crit["org_unit_id"].isin(schools["org_unit_id"])]
     criteria = db.read("SELECT id AS criterion_id, title AS criterion, ord AS criterion_ord FROM criterion")
     by_crit = by_crit.merge(criteria, on="criterion_id").reset_index(drop=True)

@@ -35,14 +35,15 @@ def school_profile(db: Database, school_id: str, period: int, municipality_id: s
                    direction: str | None = None, thresholds: Thresholds | None = None) -> SchoolProfile:
     t = thresholds or Thresholds.from_db(db)
     years = periods(db)
-    own = compliance(db, years, direction=direction, thresholds=t)
+    own = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
     own = own[own["org_unit_id"] == school_id]
     avg = aggregate_compliance(db, years, direction=direction, thresholds=t)
     avg = avg[avg["org_unit_id"] == municipality_id][["period", "compliance"]]
     history = own.merge(avg.rename(columns={"compliance": "municipal"}), on="period", how="left")
 
     crit = db.read("SELECT id AS criterion_id, title AS criterion, ord FROM criterion")
-    mine = compliance(db, [period], by="criterion", direction=direction, thresholds=t)
+    mine = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
+                      parent_id=municipality_id)
     mine = mine[mine["org_unit_id"] == school_id][["criterion_id", "compliance"]]
     pooled = aggregate_compliance(db, [period], by="criterion", direction=direction, thresholds=t)
     pooled = pooled[pooled["org_unit_id"] == municipality_id][["criterion_id", "compliance"]]
@@ -50,12 +51,12 @@ def school_profile(db: Database, school_id: str, period: int, municipality_id: s
                     .merge(pooled.rename(columns={"compliance": "municipal"}), on="criterion_id", how="left")
                     .sort_values("ord").reset_index(drop=True))
 
-    stages = stage_status(db, period, direction=direction)
+    stages = stage_status(db, period, direction=direction, parent_id=municipality_id)
     stages = stages[stages["org_unit_id"] == school_id].reset_index(drop=True)
     stages["label"] = stages["stage"].map(STAGE_LABELS)
 
     table = unit_indicators(db, school_id, period, direction)
-    gap_frame = persistent_gaps(db, period)
+    gap_frame = persistent_gaps(db, period, parent_id=municipality_id)
     gaps = set(gap_frame.loc[gap_frame["org_unit_id"] == school_id, "indicator_id"])
     table["Два года подряд не выполняется"] = table["Код"].isin(gaps).map({True: "да", False: ""})
 

@@ -84,7 +84,11 @@ SPECS = [
     TableSpec("event_indicators.csv", "event_indicator", ["event_id", "indicator_id"], [],
               ["event_id", "indicator_id"]),
     TableSpec("settings.csv", "setting", ["key"], ["value", "description"], ["key", "value"]),
+    TableSpec("recommendation_rules.csv", "recommendation_rule", ["trigger", "key"], ["text"],
+              ["trigger", "key", "text"]),
 ]
+# What a recommendation rule answers (recommendation_rules.csv, column «trigger»).
+RULE_TRIGGERS = ("level", "stage", "indicator", "persistent", "no_data", "evidence")
 
 # Which rows may not be deleted while facts refer to them.
 _REFERENCED_BY = {
@@ -150,6 +154,16 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
             row = int(bad.idxmax()) + 2
             raise CatalogError(f"«event_indicators.csv», строка {row}: неизвестный код {what} "
                                f"«{links.loc[bad.idxmax(), col]}».")
+    rules = frames["recommendation_rule"]
+    for bad, col, reason in (
+        (~rules["trigger"].isin(RULE_TRIGGERS), "trigger", f"должно быть одно из: {', '.join(RULE_TRIGGERS)}"),
+        ((rules["trigger"] == "stage") & ~rules["key"].isin(STAGES), "key",
+         f"этап должен быть одним из: {', '.join(STAGES)}"),
+    ):
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise CatalogError(f"«recommendation_rules.csv», строка {row}, столбец «{col}»: {reason} "
+                               f"(указано «{rules.loc[bad.idxmax(), col]}»).")
     ind = frames["indicator"]
     checks = [
         (~ind["criterion_id"].isin(criteria), "criterion_id", "неизвестная группа критериев"),

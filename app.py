@@ -35,5 +35,7 @@ st.set_page_config(
 
 page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
                       for n, (path, title, icon, url) in enumerate(ui.PAGES)])
+if page.url_path != "council":  # the presentation mode belongs to the council page
+    st.session_state["presenting"] = False
 ui.app_frame()
 page.run()

@@ -6,14 +6,17 @@ stay thin: read the filters, ask a view for its data, lay it out.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import batches, config, views
+from indicators import batches, config, recommendations, views
 from indicators.charts import is_missing, percent, points
+from indicators.charts.council import slide_figure
+from indicators.council_html import figures_html, table_html, text_html
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
 from indicators.measures import LEVEL_LABELS, LEVELS, period_label
@@ -29,6 +32,7 @@ PAGES = [
     ("app_pages/indicators.py", "Показатели", ":material/checklist:", "indicators"),
     ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
     ("app_pages/roadmap.py", "Дорожная карта", ":material/route:", "roadmap"),
+    ("app_pages/council.py", "Педсовет", ":material/co_present:", "council"),
     ("app_pages/data.py", "Данные", ":material/upload_file:", "data"),
     ("app_pages/log.py", "Журнал изменений", ":material/history:", "log"),
 ]
@@ -136,7 +140,8 @@ def app_frame() -> None:
     with st.sidebar:
         st.text_input("Ваше имя", key="user_name", placeholder="для журнала изменений",
                       help="Кто вносит изменения: имя попадает в журнал изменений.")
-    demo_notice()
+    if not presenting():
+        demo_notice()
 
 
 def user() -> str:
@@ -394,3 +399,141 @@ def link_columns(table: pd.DataFrame) -> dict:
 
 def xlsx_name(what: str, f: Filters) -> str:
     return f"{what}_{f.year.replace('/', '-')}.xlsx"
+
+
+# -- the council -------------------------------------------------------------------------------
+
+# The projector's screen: (font scale, chart height in px) so that a slide fits with no scrolling.
+SCREENS = {"1920×1080 (Full HD)": (1.6, 660), "1280×720 (HD)": (1.05, 400)}
+_SLIDE_CSS = """<style>
+.council-slide { font-size: calc(16px * var(--s)); color: #222; line-height: 1.3; }
+.council-slide h2 { font-size: calc(30px * var(--s)); margin: 0; padding: 0; line-height: 1.2; }
+.council-slide .subtitle { color: #666; margin: 0 0 .5em; }
+.council-slide .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: calc(12px * var(--s)); }
+.council-slide .figure { background: #f3f6f9; padding: calc(10px * var(--s)) calc(14px * var(--s)); border-radius: 4px; }
+.council-slide .figure .value { font-size: calc(34px * var(--s)); font-weight: bold; color: #0072B2; }
+.council-slide .up { color: #007a5a; } .council-slide .down { color: #b34700; } .council-slide .flat { color: #666; }
+.council-slide table { border-collapse: collapse; width: 100%; font-size: calc(14px * var(--s)); }
+.council-slide th { background: #0072B2; color: white; text-align: left; padding: .3em .4em; }
+.council-slide td { padding: .25em .4em; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
+.council-slide p.text { margin: .3em 0; line-height: 1.35; }
+.council-slide.only-text p.text { font-size: 1.3em; }
+.council-footer { color: #666; font-size: calc(12px * var(--s)); }
+</style>"""
+# Presentation mode: nothing on screen but the slide and its buttons; arrow keys move.
+_PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1rem 2rem 0 2rem !important; max-width: 100% !important; }
+</style>"""
+_PRESENT_KEYS = """<script>
+const doc = window.parent.document;
+if (!doc.councilKeys) {
+  doc.councilKeys = true;
+  doc.addEventListener("keydown", (e) => {
+    const keys = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev", Escape: "exit"};
+    const button = keys[e.key] && doc.querySelector(`.st-key-present-${keys[e.key]} button`);
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+  });
+}
+</script>"""
+
+
+def council_slide(slide, *, scale: float = 1.0, chart_height: int = 460, key: str) -> None:
+    """One council slide in the app: the report's HTML pieces, the chart interactive."""
+    sub = (f'<p class="subtitle">{html.escape(slide.subtitle).replace(chr(10), "<br>")}</p>'
+           if slide.subtitle else "")
+    only_text = not (slide.chart or slide.figures or slide.table is not None)
+    head = (f'<div class="council-slide{" only-text" if only_text else ""}" style="--s:{scale}">'
+            f'<h2>{html.escape(slide.title)}</h2>'
+            f'{sub}{figures_html(slide)}{text_html(slide)}</div>')
+    st.html(_SLIDE_CSS + head)
+    if slide.chart:
+        st.plotly_chart(slide_figure(slide.chart, scale=scale, height=chart_height), theme=None,
+                        key=f"council-chart-{key}", config={"displaylogo": False})
+    if slide.table is not None:
+        st.html(_SLIDE_CSS + f'<div class="council-slide" style="--s:{scale}">'
+                f'{table_html(slide.table)}</div>')
+    st.html(f'<div class="council-footer" style="--s:{scale}">{html.escape(slide.footer)}</div>')
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get("presenting"))
+
+
+def _show(step: int | None, count: int = 0) -> None:
+    """Button callback: move by ``step`` slides, or (None) leave the presentation and put the
+    page's choices back (Streamlit forgets the values of widgets a run didn't draw)."""
+    if step is None:
+        st.session_state["presenting"] = False
+        st.session_state.update(st.session_state.get("presentation", {}))
+        return
+    st.session_state["slide_no"] = min(max(st.session_state.get("slide_no", 0) + step, 0), count - 1)
+
+
+def start_presentation(choices: dict) -> None:
+    """Button callback: present, remembering the page's ``choices`` (widget key -> value)."""
+    st.session_state["presenting"] = True
+    st.session_state["slide_no"] = 0
+    st.session_state["presentation"] = dict(choices)
+
+
+def presentation_choices() -> dict:
+    return st.session_state.get("presentation", {})
+
+
+def present(deck: list, screen: str) -> None:
+    """The presentation: one slide per screen, large type, previous/next, nothing else."""
+    scale, height = SCREENS.get(screen, next(iter(SCREENS.values())))
+    n = min(st.session_state.get("slide_no", 0), len(deck) - 1)
+    st.html(_PRESENT_CSS)
+    council_slide(deck[n], scale=scale, chart_height=height, key=f"present-{n}")
+    cols = st.columns([1, 1, 3, 1], vertical_alignment="center")
+    cols[0].button("← Назад", key="present-prev", on_click=_show, args=(-1, len(deck)),
+                   disabled=n == 0, use_container_width=True)
+    cols[1].button("Вперёд →", key="present-next", on_click=_show, args=(1, len(deck)),
+                   disabled=n == len(deck) - 1, type="primary", use_container_width=True)
+    cols[2].markdown(f"Слайд {n + 1} из {len(deck)} · стрелки ← → листают, Esc — выход")
+    cols[3].button("Завершить показ", key="present-exit", on_click=_show, args=(None,),
+                   use_container_width=True)
+    st.html(_PRESENT_KEYS, unsafe_allow_javascript=True)
+
+
+def recommendation_text(row) -> None:
+    """A school's recommendations as written, with their status."""
+    status = recommendations.STATUS_LABELS.get(row["status"], row["status"])
+    approved = (f", {row['approved_by']}, {pd.Timestamp(row['approved_at']):%d.%m.%Y}"
+                if row["status"] == "approved" else "")
+    st.markdown(f"**Статус: {status}{approved}.** {row['basis'] or ''}")
+    # One paragraph per line: numbered lines read as a list, plain ones as paragraphs.
+    st.markdown("\n\n".join(line.strip() for line in str(row["text"] or "").splitlines()
+                            if line.strip()))
+
+
+def recommendation_editor(row, period: int) -> None:
+    """Edit a school's targeted recommendations and approve them (logged; evidence of the
+    municipal indicator they answer)."""
+    school = row["org_unit_id"]
+    st.caption(f"Основание: {row['basis']}" if isinstance(row["basis"], str) and row["basis"] else
+               "Школа не попадает под правила поддержки в этом году; рекомендации сохранены ранее.")
+    status = recommendations.STATUS_LABELS.get(row["status"], row["status"])
+    if row["status"] == "approved":
+        st.success(f"Утверждено: {row['approved_by']}, {pd.Timestamp(row['approved_at']):%d.%m.%Y %H:%M}. "
+                   "Изменение текста вернёт рекомендации в черновик.")
+    else:
+        st.caption(f"Статус: {status}.")
+    with st.form(f"rec-{school}-{period}", border=False):
+        text = st.text_area("Рекомендации (по одной в строке)", value=row["text"] or "", height=220,
+                            key=f"rec-text-{school}-{period}", max_chars=10_000)
+        cols = st.columns(2)
+        draft = cols[0].form_submit_button("Сохранить черновик", key=f"rec-draft-{school}-{period}")
+        approve = cols[1].form_submit_button("Утвердить", type="primary",
+                                             key=f"rec-approve-{school}-{period}")
+    if draft or approve:
+        try:
+            st.session_state["rec_message"] = recommendations.save(
+                database(), school, period, text, row["basis"], approve=approve, user=user())
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()

@@ -48,5 +48,13 @@ if data.missing:
     st.markdown("\n".join(f"- {line}" for line in data.missing))
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
+recommendation = ui.view("school_recommendation", school_id, f.period, f.municipality_id)
+if recommendation is not None:
+    st.subheader(f"Адресные рекомендации, {f.year}")
+    if message := st.session_state.pop("rec_message", None):
+        st.success(message)
+    ui.recommendation_text(recommendation)
+    with st.expander("Изменить или утвердить рекомендации"):
+        ui.recommendation_editor(recommendation, f.period)
 st.caption("«Нет данных» — школа не прислала значение; «Не применяется» — показатель к школе "
            "не относится; «Не выполнено» — значение прислано, подтверждения нет.")

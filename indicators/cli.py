@@ -10,7 +10,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import config, demo
+from . import config, council, demo
+from .council_html import build_html
+from .council_pptx import build_pptx
 from .catalog import CatalogError
 from .db import DatabaseBusyError
 from .measures import aggregate_compliance, period_label, periods
@@ -68,6 +70,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--year", help="только этот учебный год")
     p.add_argument("--out", required=True, help="файл .xlsx")
 
+    p = sub.add_parser("council", help="презентация к августовскому педсовету (.pptx, .html)",
+                       description="Создаёт презентацию PowerPoint с редактируемыми диаграммами и, "
+                       "по желанию, отчёт HTML для сайта — по тем же цифрам, что и приложение.")
+    p.add_argument("--year", required=True, help="учебный год: 2024/25 или 2024")
+    p.add_argument("--out", required=True, help="файл .pptx")
+    p.add_argument("--html", help="ещё и отчёт в один файл .html")
+    p.add_argument("--municipality", help="код муниципалитета (если их несколько)")
+    p.add_argument("--slides", help="какие слайды, через запятую: " + ", ".join(council.SLIDES)
+                   + " (по умолчанию — все)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--snapshot", type=int, help="взять цифры из сохранённого снимка № …")
+    group.add_argument("--freeze", action="store_true",
+                       help="сначала зафиксировать текущие цифры новым снимком")
+    p.add_argument("--user", default=None, help="кто фиксирует снимок (для журнала изменений)")
+
     p = sub.add_parser("undo", help="отменить последнюю загрузку",
                        description="Возвращает значения, изменённые последней загрузкой.")
     p.add_argument("--user", default=None, help="кто отменяет (для журнала изменений)")
@@ -78,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError) as exc:
+    except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError,
+            council.SnapshotError) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1
 
@@ -201,6 +219,37 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _council(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    year = _year(args.year)
+    muni = _municipality(db, args.municipality)
+    include = None
+    if args.slides:
+        include = [k.strip() for k in args.slides.split(",") if k.strip()]
+        unknown = [k for k in include if k not in council.SLIDES]
+        if unknown:
+            raise CliError(f"неизвестные слайды: {', '.join(unknown)}; есть: {', '.join(council.SLIDES)}")
+    if args.snapshot:
+        content = council.load(db, args.snapshot)
+        if (content.municipality_id, content.period) != (muni, year):
+            raise CliError(f"снимок № {args.snapshot} сделан за {content.year}, а не за "
+                           f"{period_label(year)}")
+    else:
+        if year not in periods(db):
+            raise CliError(f"за {period_label(year)} в базе нет данных")
+        if args.freeze:
+            content = council.load(db, council.freeze(db, year, muni, _user(args)))
+        else:
+            content = council.build(db, year, muni)
+    deck = council.slides(content, include)
+    write_file(Path(args.out), build_pptx(deck))
+    print(f"Презентация записана в {args.out} (слайдов: {len(deck)}; {content.data_date}).")
+    if args.html:
+        write_file(Path(args.html), build_html(content, deck, include).encode("utf-8"))
+        print(f"Отчёт HTML записан в {args.html}.")
+    return 0
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Write all or nothing: a temporary file renamed over the target, never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,4 +263,5 @@ class CliError(ValueError):
 
 
 _COMMANDS = {"init": _init, "demo": _demo, "status": _status, "template": _template,
+             "council": _council,
              "import": _import, "export": _export, "undo": _undo}

@@ -295,10 +295,14 @@ def snapshots(db: Database, municipality_id: str, period: int) -> pd.DataFrame:
                    "AND period = ? ORDER BY id DESC", [municipality_id, int(period)])
 
 
+class SnapshotError(ValueError):
+    """A snapshot asked for does not exist (the message is Russian)."""
+
+
 def load(db: Database, snapshot_id: int) -> Council:
     data = db.scalar("SELECT payload FROM council_snapshot WHERE id = ?", [int(snapshot_id)])
     if data is None:
-        raise ValueError(f"Снимок данных № {snapshot_id} не найден.")
+        raise SnapshotError(f"снимок данных № {snapshot_id} не найден")
     return from_bytes(bytes(data), int(snapshot_id))
 
 
@@ -391,8 +395,10 @@ def _schools(c: Council, _today: date) -> list[Slide]:
     out = []
     for n, part in enumerate(parts, start=1):
         labels = [f"{percent(v)} · {LEVEL_LABELS.get(lv, lv)}" for v, lv in zip(part["compliance"], part["level"])]
+        names = [shorten(s) + (" — нет данных" if pd.isna(v) else "")
+                 for s, v in zip(part["short_name"], part["compliance"])]
         spec = ChartSpec(
-            "bar", [shorten(s) for s in part["short_name"]],
+            "bar", names,
             [Series("Соответствие", [None if pd.isna(v) else float(v) for v in part["compliance"]],
                     LEVEL_COLORS["medium"],
                     [LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in part["level"]])],

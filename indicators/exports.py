@@ -129,6 +129,14 @@ _EXPORT_SHEETS = {
         "ORDER BY s.period, s.event_id, u.ord",
         ["Код мероприятия", "Код организации", "Организация", "Учебный год (начало)", "Статус",
          "Ссылка на документ", "Дата выполнения", "Комментарий"]),
+    "Адресные рекомендации": (
+        "SELECT r.org_unit_id, u.short_name, r.period, r.basis, r.text, "
+        "CASE r.status WHEN 'approved' THEN 'утверждено' ELSE 'черновик' END, r.approved_by, "
+        "r.approved_at, r.updated_at, r.updated_by FROM recommendation r "
+        "JOIN org_unit u ON u.id = r.org_unit_id WHERE ($period IS NULL OR r.period = $period) "
+        "AND ($units IS NULL OR list_contains($units, r.org_unit_id)) ORDER BY r.period, u.ord",
+        ["Код организации", "Организация", "Учебный год (начало)", "Основание", "Рекомендации",
+         "Статус", "Кем утверждено", "Когда утверждено", "Изменено", "Кем изменено"]),
     "Журнал изменений": (
         "SELECT changed_at, user_name, source, entity, entity_key, field, old_value, new_value, "
         "source_file, source_row FROM change_log ORDER BY id",

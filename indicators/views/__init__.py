@@ -6,6 +6,7 @@ the result out, so the numbers a test reads from a page are the numbers computed
 
 from ..batches import change_log  # noqa: F401
 from ..batches import submissions as submission_status  # noqa: F401
+from ..recommendations import recommendations  # noqa: F401
 from ..roadmaps import roadmap  # noqa: F401
 from .common import (  # noqa: F401
     available_periods,
@@ -16,6 +17,7 @@ from .common import (  # noqa: F401
     schools,
     unit_indicators,
 )
+from .council import council_content, council_snapshots, school_recommendation  # noqa: F401
 from .indicators import indicator_choices, indicator_ranking, indicator_view  # noqa: F401
 from .overview import overview  # noqa: F401
 from .school import school_profile  # noqa: F401

@@ -1,0 +1,105 @@
+"""Педсовет: the August council from the app — choose the year and slides, freeze the numbers,
+present on the projector, download the PowerPoint deck and the HTML report, and approve the
+targeted recommendations of the schools that need support."""
+
+import streamlit as st
+
+import ui
+from indicators import council
+from indicators.council_html import build_html
+from indicators.council_pptx import build_pptx
+from indicators.measures import period_label
+from indicators.recommendations import recommendation_table
+
+f = ui.filters()
+years = list(f.periods)
+year = st.session_state.get("council_year")
+if year not in years:
+    st.session_state["council_year"] = council.default_period(years)
+snapshot_key = "council_snapshot"
+
+if ui.presenting():
+    shown = ui.presentation_choices()
+    content = ui.view("council_content", shown["council_year"], f.municipality_id,
+                      shown[snapshot_key])
+    ui.present(council.slides(content, shown["council_slides"]), shown["council_screen"])
+    st.stop()
+
+st.title("Педсовет")
+st.caption(f"Августовский педагогический совет · {f.municipality_name}")
+cols = st.columns([1, 2, 1])
+year = cols[0].selectbox("Учебный год", years, format_func=period_label, key="council_year",
+                         help="По умолчанию — учебный год, который только что закончился.")
+snaps = ui.view("council_snapshots", f.municipality_id, year)
+labels = {None: "Текущие данные (меняются при каждой правке)"} | {
+    int(r.id): f"Снимок № {r.id}: данные на {r.taken_at:%d.%m.%Y %H:%M}, зафиксировал(а) {r.taken_by}"
+    for r in snaps.itertuples()}
+if st.session_state.get(snapshot_key) not in labels:
+    st.session_state[snapshot_key] = None
+snapshot = cols[1].selectbox("Цифры", list(labels), format_func=labels.get, key=snapshot_key,
+                             help="Снимок хранит цифры на выбранный момент: правка во время доклада "
+                                  "не сдвинет ни один слайд.")
+cols[2].space("small")
+if cols[2].button("Зафиксировать данные сейчас", use_container_width=True):
+    st.session_state[snapshot_key] = council.freeze(ui.database(), year, f.municipality_id, ui.user())
+    st.rerun()
+
+with st.expander(f"Разделы презентации: {len(st.session_state.get('council_slides', council.SLIDES))} "
+                 f"из {len(council.SLIDES)}"):
+    chosen = st.multiselect("Слайды", list(council.SLIDES), default=list(council.SLIDES),
+                            format_func=council.SLIDES.get, key="council_slides",
+                            label_visibility="collapsed")
+content = ui.view("council_content", year, f.municipality_id, snapshot)
+deck = council.slides(content, chosen)
+st.markdown(f"**{len(deck)} слайдов** · {content.data_date}")
+
+cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
+screen = cols[0].selectbox("Экран проектора", list(ui.SCREENS), key="council_screen")
+cols[1].button("▶ Начать показ", type="primary", on_click=ui.start_presentation,
+               args=({"council_year": year, snapshot_key: snapshot, "council_slides": chosen,
+                      "council_screen": screen},),
+               disabled=not deck, use_container_width=True)
+stem = f"педсовет_{content.year.replace('/', '-')}"
+cols[2].download_button(
+    "Скачать презентацию (.pptx)", data=lambda: build_pptx(deck), file_name=f"{stem}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    disabled=not deck, use_container_width=True)
+cols[3].download_button(
+    "Скачать отчёт (.html)", data=lambda: build_html(content, deck, chosen).encode("utf-8"),
+    file_name=f"{stem}.html", mime="text/html", disabled=not deck, use_container_width=True,
+    help="Один файл с интерактивными графиками, работает без интернета. Для печати на A4 "
+         "откройте его в браузере и выберите «Печать» — каждый слайд на своей странице.")
+
+slides_tab, recs_tab = st.tabs(["Слайды", "Адресные рекомендации"])
+with slides_tab:
+    if not deck:
+        st.info("Выберите хотя бы один раздел.")
+    else:
+        titles = [f"{n}. {s.title}" for n, s in enumerate(deck, start=1)]
+        picked = st.selectbox("Слайд", range(len(deck)), format_func=titles.__getitem__,
+                              key="council_preview")
+        with st.container(border=True):
+            ui.council_slide(deck[picked], key="preview")
+
+with recs_tab:
+    st.markdown(
+        "Школам с низким уровнем, прерванным управленческим циклом или показателем, не выполняемым "
+        "два года подряд, приложение готовит черновик адресных рекомендаций по таблице правил "
+        "каталога (`data/catalog/recommendation_rules.csv`). Исправьте текст и утвердите: "
+        "утверждённые рекомендации показываются на странице школы, попадают в презентацию и "
+        "выгрузку и подтверждают муниципальный показатель «Подготовка адресных рекомендаций в ОО».")
+    if message := st.session_state.pop("rec_message", None):
+        st.success(message)
+    recs = ui.view("recommendations", year, f.municipality_id)
+    if recs.empty:
+        st.info(f"В {period_label(year)} нет школ, которым нужна поддержка.")
+    approved = int((recs["status"] == "approved").sum())
+    st.caption(f"Утверждено: {approved} из {len(recs)}.")
+    for row in recs.to_dict("records"):
+        status = "✅ утверждено" if row["status"] == "approved" else "✏️ черновик"
+        with st.expander(f"{row['name']} — {status}"):
+            ui.recommendation_editor(row, year)
+    if len(recs):
+        ui.table_block(recommendation_table(recs, year), key="recommendations",
+                       filename=f"адресные_рекомендации_{period_label(year).replace('/', '-')}.xlsx",
+                       title="Все рекомендации таблицей")

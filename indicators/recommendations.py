@@ -199,8 +199,9 @@ def save(db: Database, school_id: str, period: int, text: str, basis: str | None
 def _evidence(cur, municipality_id: str, period: int, needing: set[str], user: str,
               batch: int) -> str | None:
     """Set the municipal indicator the approved recommendations evidence: full score when every
-    school needing support has approved recommendations, half when some have; the comment says
-    for how many.  Skipped (with a note) when the department's values for the year are accepted."""
+    school needing support has approved recommendations, half when some have, none when an
+    approval was withdrawn; the comment says for how many.  Not written while nothing was ever
+    approved, and skipped (with a note) when the department's values for the year are accepted."""
     found = cur.execute("SELECT key FROM recommendation_rule WHERE trigger = 'evidence'").fetchone()
     if found is None:
         return None
@@ -218,11 +219,13 @@ def _evidence(cur, municipality_id: str, period: int, needing: set[str], user: s
                    "AND status = 'accepted'", [municipality_id, period]).fetchone()[0]:
         return (f"Показатель {code} не обновлён: данные управления за {period_label(period)} "
                 "приняты и заблокированы.")
+    existing = cur.execute("SELECT evidence_url FROM assessment WHERE org_unit_id = ? "
+                           "AND indicator_id = ? AND period = ?", [municipality_id, code, period]).fetchone()
+    if not approved and existing is None:
+        return None  # nothing approved yet: a draft doesn't assess the indicator
     score = max_score if approved == needing else (max_score / 2 if approved else 0.0)
     comment = (f"Адресные рекомендации утверждены для {len(approved)} из {len(needing)} ОО, "
                "нуждающихся в поддержке (раздел «Педсовет»).")
-    existing = cur.execute("SELECT evidence_url FROM assessment WHERE org_unit_id = ? "
-                           "AND indicator_id = ? AND period = ?", [municipality_id, code, period]).fetchone()
     frame = pd.DataFrame([dict(org_unit_id=municipality_id, indicator_id=code, period=period,
                                score=score, not_applicable=False,
                                evidence_url=existing[0] if existing else None, comment=comment)],

@@ -411,7 +411,8 @@ _SLIDE_CSS = """<style>
 .council-slide .subtitle { color: #666; margin: 0 0 .5em; }
 .council-slide .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: calc(12px * var(--s)); }
 .council-slide .figure { background: #f3f6f9; padding: calc(10px * var(--s)) calc(14px * var(--s)); border-radius: 4px; }
-.council-slide .figure .value { font-size: calc(34px * var(--s)); font-weight: bold; color: #0072B2; }
+.council-slide .figure .value { font-size: calc(46px * var(--s)); font-weight: bold; color: #0072B2; line-height: 1.15; }
+.council-slide .figure .label { font-size: 1.15em; }
 .council-slide .up { color: #007a5a; } .council-slide .down { color: #b34700; } .council-slide .flat { color: #666; }
 .council-slide table { border-collapse: collapse; width: 100%; font-size: calc(14px * var(--s)); }
 .council-slide th { background: #0072B2; color: white; text-align: left; padding: .3em .4em; }

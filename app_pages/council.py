@@ -39,10 +39,15 @@ if st.session_state.get(snapshot_key) not in labels:
 snapshot = cols[1].selectbox("Цифры", list(labels), format_func=labels.get, key=snapshot_key,
                              help="Снимок хранит цифры на выбранный момент: правка во время доклада "
                                   "не сдвинет ни один слайд.")
-cols[2].space("small")
-if cols[2].button("Зафиксировать данные сейчас", use_container_width=True):
+
+
+def freeze() -> None:
+    """Store the numbers as they are now and show them (a callback: it runs before the picker)."""
     st.session_state[snapshot_key] = council.freeze(ui.database(), year, f.municipality_id, ui.user())
-    st.rerun()
+
+
+cols[2].space("small")
+cols[2].button("Зафиксировать данные сейчас", on_click=freeze, use_container_width=True)
 
 with st.expander(f"Разделы презентации: {len(st.session_state.get('council_slides', council.SLIDES))} "
                  f"из {len(council.SLIDES)}"):
@@ -51,7 +56,7 @@ with st.expander(f"Разделы презентации: {len(st.session_state.
                             label_visibility="collapsed")
 content = ui.view("council_content", year, f.municipality_id, snapshot)
 deck = council.slides(content, chosen)
-st.markdown(f"**{len(deck)} слайдов** · {content.data_date}")
+st.markdown(f"**{council.count_slides(len(deck))}** · {content.data_date}")
 
 cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
 screen = cols[0].selectbox("Экран проектора", list(ui.SCREENS), key="council_screen")

@@ -243,7 +243,7 @@ def _council(args: argparse.Namespace) -> int:
             content = council.build(db, year, muni)
     deck = council.slides(content, include)
     write_file(Path(args.out), build_pptx(deck))
-    print(f"Презентация записана в {args.out} (слайдов: {len(deck)}; {content.data_date}).")
+    print(f"Презентация записана в {args.out}: {council.count_slides(len(deck))}, {content.data_date}.")
     if args.html:
         write_file(Path(args.html), build_html(content, deck, include).encode("utf-8"))
         print(f"Отчёт HTML записан в {args.html}.")

@@ -348,6 +348,14 @@ class Slide:
     footer: str = ""
 
 
+def count_slides(n: int) -> str:
+    """«1 слайд», «3 слайда», «22 слайда», «11 слайдов»: the number agreed in Russian."""
+    tail = n % 100
+    word = ("слайдов" if 11 <= tail <= 14 else "слайд" if n % 10 == 1 else
+            "слайда" if 2 <= n % 10 <= 4 else "слайдов")
+    return f"{n} {word}"
+
+
 def shorten(text: object, limit: int = NAME_LIMIT) -> str:
     """A name cut to ``limit`` characters at a word, with an ellipsis: it fits its box."""
     text = " ".join(str(text or "").split())

@@ -91,6 +91,11 @@ def test_a_snapshot_does_not_move_when_a_value_changes(tiny_db):
         council.load(tiny_db, 99)
 
 
+def test_slide_count_agrees_in_russian():
+    assert [council.count_slides(n) for n in (1, 3, 5, 11, 21, 22, 112)] == [
+        "1 слайд", "3 слайда", "5 слайдов", "11 слайдов", "21 слайд", "22 слайда", "112 слайдов"]
+
+
 def test_shorten_keeps_names_in_their_box():
     assert council.shorten("СОШ № 1") == "СОШ № 1"
     cut = council.shorten("Муниципальное бюджетное общеобразовательное учреждение № 7", 28)
@@ -287,7 +292,7 @@ def test_cli_writes_the_deck_and_the_report(demo_copy, monkeypatch, tmp_path, ca
     assert cli.main(["council", "--year", "2024/25", "--out", str(out), "--html", str(html),
                      "--slides", "title,schools,trends", "--freeze", "--user", "Иванова"]) == 0
     said = capsys.readouterr().out
-    assert "слайдов: 3" in said and "снимок № 1" in said
+    assert "3 слайда" in said and "снимок № 1" in said
     assert len(Presentation(str(out)).slides) == 3
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert cli.main(["council", "--year", "2024", "--out", str(tmp_path / "again.pptx"), "--snapshot", "1"]) == 0

@@ -215,7 +215,7 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         for _ in range(4):                                      # → «Комментарий»
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
-        page.wait_for_selector("textarea", timeout=10_000)  # the cell editor is open
+        page.wait_for_selector("textarea:visible", timeout=10_000)  # the cell editor is open
         page.wait_for_timeout(300)
         page.keyboard.type("Проверено в браузере")
         page.keyboard.press("Enter")

@@ -49,7 +49,7 @@ def test_template_import_preview_apply_export_undo(tmp_path):
     assert run_cli(path, "export", "--year", "2024", "--out", str(export)).returncode == 0
     sheets = load_workbook(export, read_only=True).sheetnames
     assert sheets == ["Организации", "Показатели", "Оценки", "Сдача данных", "Мероприятия",
-                      "Статусы мероприятий", "Журнал изменений"]
+                      "Статусы мероприятий", "Адресные рекомендации", "Журнал изменений"]
     assert not (tmp_path / "выгрузка.xlsx.part").exists()
 
     undone = run_cli(path, "undo", "--user", "Иванова")

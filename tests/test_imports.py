@@ -542,7 +542,7 @@ def test_export_keeps_formula_like_text_as_text_and_filters(db):
     apply_import(db, plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR), "тест")
     book = load_workbook(io.BytesIO(export_database(db, YEAR, [SCHOOL])))
     assert book.sheetnames == ["Организации", "Показатели", "Оценки", "Сдача данных", "Мероприятия",
-                               "Статусы мероприятий", "Журнал изменений"]
+                               "Статусы мероприятий", "Адресные рекомендации", "Журнал изменений"]
     sheet = book["Оценки"]
     assert [c.value for c in sheet[1]][:5] == ["Код организации", "Организация",
                                                "Учебный год (начало)", "Код показателя", "Балл"]

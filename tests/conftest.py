@@ -36,6 +36,7 @@ from indicators.catalog import sync_catalog
 from indicators.db import Database
 from indicators.setup import ready_db
 from indicators.writes import upsert
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 NA = "na"
 TINY_UNITS = [
@@ -115,3 +116,15 @@ def demo_copy(demo_file, tmp_path):
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_file, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, one per test module (skips locally when missing, fails in CI)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -13,17 +13,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    choose,
-    cold_server,
-    menu,
-    open_app,
-    page_errors,
-    require_chromium,
-)
+from tests.browser import ARTIFACTS, choose, cold_server, menu, open_app, page_errors
 
 # url path → text the page shows on the demo's latest year
 PAGES = {
@@ -33,17 +23,6 @@ PAGES = {
     "trends": "Состояние × динамика, 2024/25",
     "roadmap": "Мероприятия по учебным годам",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_cold_start_shows_charts_and_no_error(browser, tmp_path):

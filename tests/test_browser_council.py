@@ -9,18 +9,7 @@ import pytest
 from pptx import Presentation
 
 from indicators import council
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, choose, cold_server, page_errors, require_chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+from tests.browser import ARTIFACTS, choose, cold_server, page_errors
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from indicators.demo import MUNICIPALITY_ID
 from indicators.measures import aggregate_compliance, compliance, period_label
 from indicators.setup import ready_db
 from indicators.writes import upsert
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 NOW = datetime(2025, 8, 20, 14, 30)
 
@@ -233,21 +232,16 @@ def test_html_report_is_self_contained_with_the_numbers(demo, report, deck_file)
     assert content.data_date in text and "Учебный год</dt><dd>2024/25" in text
 
 
-def test_print_view_one_slide_per_a4_page_nothing_cut(report, tmp_path):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(report.as_uri())
-        page.wait_for_selector(".js-plotly-plot")
-        page.emulate_media(media="print")
-        sections = page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => (
-            {key: s.dataset.key || 'cover', over: s.scrollHeight - s.clientHeight,
-             chartOver: [...s.querySelectorAll('.js-plotly-plot')].some(c => c.getBoundingClientRect().bottom > s.getBoundingClientRect().bottom)}))""")
-        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-        browser.close()
+def test_print_view_one_slide_per_a4_page_nothing_cut(report, browser):
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    page.wait_for_selector(".js-plotly-plot")
+    page.emulate_media(media="print")
+    sections = page.evaluate("""() => [...document.querySelectorAll('section.slide')].map(s => (
+        {key: s.dataset.key || 'cover', over: s.scrollHeight - s.clientHeight,
+         chartOver: [...s.querySelectorAll('.js-plotly-plot')].some(c => c.getBoundingClientRect().bottom > s.getBoundingClientRect().bottom)}))""")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.close()
     assert all(s["over"] <= 1 and not s["chartOver"] for s in sections), sections
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(sections)
     assert b"/MediaBox [0 0 841.91998 594.95996]" in pdf or b"841.92" in pdf  # A4 landscape

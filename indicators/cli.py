@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config, council, demo
+from . import config, council, demo, generate
 from .council_html import build_html
 from .council_pptx import build_pptx
 from .catalog import CatalogError
@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Заполняет пустую базу демонстрационным муниципалитетом (12 школ, "
         "2020/21–2024/25). Базу с данными не трогает.",
     )
+    p = sub.add_parser(
+        "generate", help="заполнить пустую базу синтетическими данными для проверки масштаба",
+        description="Синтетические данные за 10 учебных лет (2015/16–2024/25): municipal — "
+        "1 муниципалитет и 15 школ; regional — 48 муниципалитетов и 1000 школ; national — "
+        "85 регионов, 2500 муниципалитетов и 40 000 школ. Только в пустую базу.")
+    p.add_argument("--scale", required=True, choices=list(generate.SCALES), help="масштаб")
     sub.add_parser("status", help="показать, что лежит в базе",
                    description="Печатает число организаций, оценок и учебные годы в базе.")
 
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError,
-            council.SnapshotError) as exc:
+            council.SnapshotError, generate.GenerateError) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1
 
@@ -122,6 +128,15 @@ def _demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate(args: argparse.Namespace) -> int:
+    db = ready_db(with_demo=False)
+    counts = generate.generate(db, args.scale)
+    print(f"Синтетические данные ({args.scale}) записаны в {db.path}: организаций "
+          f"{counts['org_unit']}, оценок {counts['assessment']}, статусов мероприятий "
+          f"{counts['event_status']}.")
+    return 0
+
+
 def _status(_args: argparse.Namespace) -> int:
     db = ready_db(with_demo=False)
     counts = dict(db.rows("SELECT kind, count(*) FROM org_unit GROUP BY kind"))
@@ -133,7 +148,12 @@ def _status(_args: argparse.Namespace) -> int:
           f"{', '.join(period_label(p) for p in years) or 'нет'}")
     if years:
         agg = aggregate_compliance(db, [years[-1]])
-        for row in agg[agg.unit_kind == "municipality"].itertuples():
+        munis = agg[agg.unit_kind == "municipality"]
+        if len(munis) > 10:
+            print(f"Муниципалитетов с данными за {period_label(years[-1])}: {len(munis)} "
+                  "(по каждому — на странице «Обзор»).")
+            munis = munis.head(0)
+        for row in munis.itertuples():
             value = "нет данных" if row.compliance != row.compliance else f"{row.compliance:.0%}"
             print(f"{row.short_name}, {period_label(years[-1])}: соответствие по школам {value}")
     return 0
@@ -263,5 +283,5 @@ class CliError(ValueError):
 
 
 _COMMANDS = {"init": _init, "demo": _demo, "status": _status, "template": _template,
-             "council": _council,
+             "council": _council, "generate": _generate,
              "import": _import, "export": _export, "undo": _undo}

@@ -109,9 +109,9 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
     every = compliance(db, years, thresholds=t, parent_id=municipality_id)
     every = every[every["expected"] > 0]
     schools = every[every["period"] == period].reset_index(drop=True)
-    pooled = aggregate_compliance(db, years, thresholds=t)
+    pooled = aggregate_compliance(db, years, thresholds=t, parent_id=municipality_id)
     pooled = pooled[pooled["org_unit_id"] == municipality_id].set_index("period")
-    dept = compliance(db, years, kind="municipality", thresholds=t)
+    dept = compliance(db, years, kind="municipality", thresholds=t, unit_id=municipality_id)
     dept = dept[dept["org_unit_id"] == municipality_id].set_index("period")
 
     stages = stage_status(db, period, parent_id=municipality_id)
@@ -186,7 +186,7 @@ def _breaks(stages: pd.DataFrame) -> pd.DataFrame:
 
 
 def _department_cycle(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
-    st = stage_status(db, period, kind="municipality")
+    st = stage_status(db, period, kind="municipality", unit_id=municipality_id)
     st = st[st["org_unit_id"] == municipality_id]
     return pd.DataFrame({"stage": st["stage"].map(STAGE_LABELS).to_numpy(),
                          "status": st["status"].map(STAGE_STATUS_LABELS).to_numpy(),

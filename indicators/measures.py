@@ -88,14 +88,19 @@ def _facts_sql() -> str:
         JOIN indicator i ON i.level = u.kind
         JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
           ON p.period >= i.first_period AND (i.last_period IS NULL OR p.period <= i.last_period)
-        LEFT JOIN assessment a
-          ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = p.period
+        LEFT JOIN (  -- the years asked for only: a range the scan prunes by block
+            SELECT * FROM assessment
+            WHERE period BETWEEN list_min($periods::INTEGER[]) AND list_max($periods::INTEGER[])
+        ) a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = p.period
         WHERE u.kind = $kind
           AND (u.opened_period IS NULL OR p.period >= u.opened_period)
           AND (u.closed_period IS NULL OR p.period < u.closed_period)
           AND ($direction IS NULL OR i.direction_id = $direction)
           AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
           AND ($parent IS NULL OR u.parent_id = $parent)
+          AND ($unit IS NULL OR u.id = $unit)
+          AND ($region IS NULL OR u.parent_id = $region
+               OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
     )"""
 
 
@@ -119,7 +124,8 @@ _GROUP_COLUMNS = {"criterion": "criterion_id", "stage": "stage", "direction": "d
 
 def _params(db: Database, periods_: Iterable[int], kind: str, direction: str | None,
             thresholds: Thresholds | None, indicators: Iterable[str] | None = None,
-            parent_id: str | None = None) -> dict:
+            parent_id: str | None = None, region_id: str | None = None,
+            unit_id: str | None = None) -> dict:
     t = thresholds or Thresholds.from_db(db)
     wanted = sorted(set(int(p) for p in periods_))
     with_previous = sorted(set(wanted) | {p - 1 for p in wanted})
@@ -130,6 +136,8 @@ def _params(db: Database, periods_: Iterable[int], kind: str, direction: str | N
         "direction": direction,
         "indicators": None if indicators is None else list(indicators),
         "parent": parent_id,
+        "region": region_id,
+        "unit": unit_id,
         "high": t.high,
         "medium": t.medium,
         "min_completeness": t.min_completeness,
@@ -168,10 +176,14 @@ def compliance(
     direction: str | None = None,
     thresholds: Thresholds | None = None,
     parent_id: str | None = None,
+    region_id: str | None = None,
+    unit_id: str | None = None,
 ) -> pd.DataFrame:
     """Compliance of every unit of ``kind`` per period (optionally per criterion/stage/direction).
 
-    ``parent_id`` keeps the units of one municipality (the filter runs in SQL).
+    ``parent_id`` keeps the units of one municipality, ``region_id`` those of one region (its
+    municipalities, or the schools of its municipalities), ``unit_id`` one unit; the filters
+    run in SQL.
     Columns: org_unit_id, name, short_name, parent_id, period, [group], expected, assessed,
     score_sum, max_sum, compliance, completeness, level, change, previous_level.
     """
@@ -187,7 +199,8 @@ def compliance(
         f"SELECT u.name, u.short_name, u.parent_id, u.ord, r.* FROM ({sql}) r "
         f"JOIN org_unit u ON u.id = r.org_unit_id ORDER BY r.period, u.ord, u.name"
         + (f", r.{group[0]}" if group else ""),
-        _params(db, periods_, kind, direction, thresholds, parent_id=parent_id),
+        _params(db, periods_, kind, direction, thresholds, parent_id=parent_id, region_id=region_id,
+                unit_id=unit_id),
     )
     return frame.drop(columns=["ord"])
 
@@ -200,11 +213,16 @@ def aggregate_compliance(
     by: Group = None,
     direction: str | None = None,
     thresholds: Thresholds | None = None,
+    parent_id: str | None = None,
+    region_id: str | None = None,
 ) -> pd.DataFrame:
     """Compliance of the units of ``kind`` pooled under each of their ancestors.
 
     For a municipality this is Σ score / Σ max over all its schools' assessed values: the
     "municipal average" of school compliance, weighted by what each school submitted.
+    ``parent_id`` pools only that unit's children and returns its row alone; ``region_id``
+    pools the region's schools (rows for the region and each of its municipalities).  Both
+    keep the work to the units asked for, whatever the size of the database.
     Columns as :func:`compliance` with ``org_unit_id`` the ancestor, plus ``units`` (schools
     expected) and ``units_submitted``.
     """
@@ -230,15 +248,17 @@ def aggregate_compliance(
     """
     frame = db.read(
         f"SELECT u.name, u.short_name, u.kind AS unit_kind, u.parent_id, r.* FROM ({sql}) r "
-        f"JOIN org_unit u ON u.id = r.org_unit_id ORDER BY r.period, u.name"
+        f"JOIN org_unit u ON u.id = r.org_unit_id "
+        f"WHERE $parent IS NULL OR r.org_unit_id = $parent ORDER BY r.period, u.ord, u.name"
         + (f", r.{group[0]}" if group else ""),
-        _params(db, periods_, kind, direction, thresholds),
+        _params(db, periods_, kind, direction, thresholds, parent_id=parent_id, region_id=region_id),
     )
     return frame
 
 
 def stage_status(db: Database, period: int, *, kind: str = "school",
-                 direction: str | None = None, parent_id: str | None = None) -> pd.DataFrame:
+                 direction: str | None = None, parent_id: str | None = None,
+                 unit_id: str | None = None) -> pd.DataFrame:
     """Status of each management-cycle stage per unit, in cycle order, and the cycle break.
 
     Columns: org_unit_id, short_name, stage, stage_no (1..7), expected, assessed, score_sum,
@@ -270,8 +290,9 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     LEFT JOIN breaks b USING (org_unit_id)
     ORDER BY u.ord, u.name, st.stage_no
     """
-    params = _params(db, [period], kind, direction, None, parent_id=parent_id)
-    params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent")}
+    params = _params(db, [period], kind, direction, None, parent_id=parent_id, unit_id=unit_id)
+    params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent", "region",
+                                      "unit")}
               | {"period": int(period)})
     return db.read(sql, params)
 
@@ -351,7 +372,8 @@ def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Itera
     ORDER BY a.period, u.ord, u.name{per.replace(", ", ", a.")}
     """
     params = _params(db, periods_, kind, None, None, indicators=indicator_ids, parent_id=parent_id)
-    params = {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent")}
+    params = {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent",
+                                     "region", "unit")}
     return db.read(sql, params)
 
 

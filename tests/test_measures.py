@@ -489,3 +489,19 @@ def test_period_label_is_the_school_year():
 def test_periods_are_the_years_with_assessments(tiny_db):
     """2021 and 2025 hold nothing; sch-b's empty 2023 is still a year others reported."""
     assert m.periods(tiny_db) == [2022, 2023, 2024]
+
+
+def test_scoped_measures_equal_the_whole_ones(tiny_db):
+    """The parent/region/unit filters only narrow the work: the numbers are the same."""
+    whole = m.aggregate_compliance(tiny_db, [2023, 2024])
+    mun = m.aggregate_compliance(tiny_db, [2023, 2024], parent_id="mun")
+    assert set(mun["org_unit_id"]) == {"mun"}
+    pd.testing.assert_frame_equal(mun.reset_index(drop=True),
+                                  whole[whole["org_unit_id"] == "mun"].reset_index(drop=True))
+    region = m.aggregate_compliance(tiny_db, [2024], region_id="reg")
+    assert region.set_index("org_unit_id")["compliance"].to_dict() == pytest.approx(
+        {"reg": 38 / 42, "mun": 38 / 42})
+    dept = m.compliance(tiny_db, [2024], kind="municipality", unit_id="mun")
+    assert dept["compliance"].tolist() == pytest.approx([20 / 22])
+    assert m.compliance(tiny_db, [2024], region_id="reg")["org_unit_id"].tolist() == ["sch-a", "sch-b"]
+    assert m.compliance(tiny_db, [2024], region_id="elsewhere").empty

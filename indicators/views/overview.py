@@ -34,9 +34,10 @@ def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[
     all_schools = compliance(db, [period], direction=direction, thresholds=t,
                              parent_id=municipality_id)
     schools = _narrow(all_schools, school_ids, levels)
-    agg = aggregate_compliance(db, [period], direction=direction, thresholds=t)
+    agg = aggregate_compliance(db, [period], direction=direction, thresholds=t, parent_id=municipality_id)
     muni = agg[agg["org_unit_id"] == municipality_id]
-    dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t)
+    dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t,
+                      unit_id=municipality_id)
     dept = dept[dept["org_unit_id"] == municipality_id]
     by_crit = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
                          parent_id=municipality_id)

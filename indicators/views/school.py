@@ -37,7 +37,7 @@ def school_profile(db: Database, school_id: str, period: int, municipality_id: s
     years = periods(db)
     own = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
     own = own[own["org_unit_id"] == school_id]
-    avg = aggregate_compliance(db, years, direction=direction, thresholds=t)
+    avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
     avg = avg[avg["org_unit_id"] == municipality_id][["period", "compliance"]]
     history = own.merge(avg.rename(columns={"compliance": "municipal"}), on="period", how="left")
 
@@ -45,7 +45,8 @@ def school_profile(db: Database, school_id: str, period: int, municipality_id: s
     mine = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
                       parent_id=municipality_id)
     mine = mine[mine["org_unit_id"] == school_id][["criterion_id", "compliance"]]
-    pooled = aggregate_compliance(db, [period], by="criterion", direction=direction, thresholds=t)
+    pooled = aggregate_compliance(db, [period], by="criterion", direction=direction, thresholds=t,
+                                  parent_id=municipality_id)
     pooled = pooled[pooled["org_unit_id"] == municipality_id][["criterion_id", "compliance"]]
     by_criterion = (crit.merge(mine.rename(columns={"compliance": "school"}), on="criterion_id")
                     .merge(pooled.rename(columns={"compliance": "municipal"}), on="criterion_id", how="left")

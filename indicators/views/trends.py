@@ -51,7 +51,7 @@ def trends(db: Database, period: int, municipality_id: str, school_ids: tuple[st
                     + list(declined["org_unit_id"].head(DEFAULT_LINES)))
     history = every[every["org_unit_id"].isin(line_ids)].reset_index(drop=True)
 
-    avg = aggregate_compliance(db, years, direction=direction, thresholds=t)
+    avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
     avg = avg[avg["org_unit_id"] == municipality_id][["period", "compliance"]].reset_index(drop=True)
     return Trends(
         period=period,

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import batches, config, recommendations, views
+from indicators import batches, charts, config, recommendations, views
 from indicators.charts import is_missing, percent, points
 from indicators.charts.council import slide_figure
 from indicators.council_html import figures_html, table_html, text_html
@@ -66,15 +66,24 @@ def view(name: str, *args) -> object:
 class Filters:
     period: int
     periods: tuple[int, ...]
-    municipality_id: str
-    municipality_name: str
+    municipality_id: str | None     # None: the whole region, its municipalities compared
+    municipality_name: str          # the region's name when municipality_id is None
     school_ids: tuple[str, ...]     # empty: all schools
     direction: str | None           # None: all directions
     levels: tuple[str, ...]         # empty: all levels
+    region_id: str | None = None    # None: the database holds one region (or none)
+    municipality_count: int = 1
 
     @property
     def year(self) -> str:
         return period_label(self.period)
+
+    @property
+    def region_wide(self) -> bool:
+        return self.municipality_id is None
+
+
+REGION_WIDE = ""  # the municipality picker's first option: the whole region
 
 
 def stale_value(key: str, allowed: list[str], what: str) -> None:
@@ -88,29 +97,43 @@ def stale_value(key: str, allowed: list[str], what: str) -> None:
 def sidebar_filters() -> Filters | None:
     """The shared filters, one definition for every page, bound to the URL (a link is a view)."""
     years = view("available_periods")
-    munis = view("municipalities")
-    if not years or munis.empty:
+    if not years or view("municipalities").empty:
         return None
     labels = [period_label(p) for p in years]
-    muni_names = dict(zip(munis["id"], munis["short_name"]))
+    regions = view("regions")
+    region_names = dict(zip(regions["id"], regions["short_name"]))
     with st.sidebar:
         st.markdown("### Фильтры")
         stale_value("year", labels, "Учебный год")
         label = st.selectbox(
             "Учебный год", labels, index=len(labels) - 1, key="year", bind="query-params",
             help="Учебный год, за который показаны данные (2024/25 — сентябрь 2024 – август 2025).")
+        region = None  # one region (or none): its municipalities are all there are
+        if len(regions) > 1:
+            stale_value("region", list(region_names.values()), "Регион")
+            region = st.selectbox("Регион", list(region_names), format_func=region_names.get,
+                                  key="region", bind="query-params")
+        munis = view("municipalities", region)
+        muni_names = dict(zip(munis["id"], munis["short_name"]))
         muni = munis["id"].iloc[0]
         if len(munis) > 1:
-            stale_value("muni", list(muni_names.values()), "Муниципалитет")
-            muni = st.selectbox("Муниципалитет", munis["id"].tolist(), format_func=muni_names.get,
-                                key="muni", bind="query-params")
-        school_frame = view("schools", muni)
-        school_names = dict(zip(school_frame["id"], school_frame["short_name"]))
-        stale_value("schools", list(school_names.values()), "Школа")
-        chosen = st.multiselect(
-            "Школы", list(school_names), format_func=school_names.get, key="schools",
-            bind="query-params", placeholder="Все школы",
-            help="Оставьте пустым, чтобы видеть все школы муниципалитета.")
+            whole = f"Весь {'регион' if region or len(regions) == 1 else 'список'}: сравнение"
+            stale_value("muni", [whole, *muni_names.values()], "Муниципалитет")
+            muni = st.selectbox(
+                "Муниципалитет", [REGION_WIDE, *muni_names],
+                format_func=lambda m: whole if m == REGION_WIDE else muni_names[m],
+                key="muni", bind="query-params",
+                help="«Весь регион» сравнивает муниципалитеты; выберите один, чтобы видеть его школы.",
+            ) or None
+        chosen: list[str] = []
+        if muni is not None:
+            school_frame = view("schools", muni)
+            school_names = dict(zip(school_frame["id"], school_frame["short_name"]))
+            stale_value("schools", list(school_names.values()), "Школа")
+            chosen = st.multiselect(
+                "Школы", list(school_names), format_func=school_names.get, key="schools",
+                bind="query-params", placeholder="Все школы",
+                help="Оставьте пустым, чтобы видеть все школы муниципалитета.")
         dirs = view("directions")
         dir_titles = dict(zip(dirs["id"], dirs["title"]))
         direction = None
@@ -123,10 +146,15 @@ def sidebar_filters() -> Filters | None:
         stale_value("level", [LEVEL_LABELS[lv] for lv in LEVELS], "Уровень")
         levels = st.multiselect("Уровень школы", list(LEVELS), format_func=LEVEL_LABELS.get,
                                 key="level", bind="query-params", placeholder="Все уровни")
+    if muni is None:
+        place = (regions.set_index("id").loc[region, "name"] if region else
+                 regions["name"].iloc[0] if len(regions) == 1 else "Все муниципалитеты")
+    else:
+        place = munis.set_index("id").loc[muni, "name"]
     return Filters(
         period=years[labels.index(label)], periods=tuple(years), municipality_id=muni,
-        municipality_name=munis.set_index("id").loc[muni, "name"], school_ids=tuple(chosen),
-        direction=direction, levels=tuple(levels),
+        municipality_name=place, school_ids=tuple(chosen), direction=direction,
+        levels=tuple(levels), region_id=region, municipality_count=len(munis),
     )
 
 
@@ -149,13 +177,37 @@ def user() -> str:
     return (st.session_state.get("user_name") or "").strip() or "специалист УО"
 
 
-def filters() -> Filters:
-    """The shared filters of this run; with no data at all, say how to get some and stop."""
+def filters(*, region_view: bool = False) -> Filters:
+    """The shared filters of this run; with no data at all, say how to get some and stop.
+
+    A page that shows one municipality (``region_view`` False) asks, when the sidebar says
+    "the whole region", which municipality to open, and stops until one is chosen.
+    """
     chosen = st.session_state.get(_FILTERS)
     if chosen is None:
         no_data_notice()
         st.stop()
+    if chosen.region_wide and not region_view:
+        st.info("Эта страница показывает один муниципалитет. Выберите его здесь или в фильтре "
+                "«Муниципалитет» слева; сравнение муниципалитетов — на странице «Обзор».")
+        open_municipality_picker(chosen, key="need-muni")
+        st.stop()
     return chosen
+
+
+def open_municipality(municipality_id: str) -> None:
+    """Callback: drill down from the region to one municipality (the sidebar picker follows)."""
+    st.session_state["muni"] = municipality_id
+
+
+def open_municipality_picker(f: Filters, *, key: str) -> None:
+    """Find a municipality by typing its name, and open it."""
+    munis = view("municipalities", f.region_id)
+    names = dict(zip(munis["id"], munis["name"]))
+    picked = st.selectbox("Найти муниципалитет", list(names), index=None, format_func=names.get,
+                          placeholder="Начните вводить название…", key=key)
+    st.button("Открыть", key=f"{key}-open", disabled=picked is None, on_click=open_municipality,
+              args=(picked,), type="primary")
 
 
 def pick_school(f: Filters) -> str:
@@ -538,3 +590,32 @@ def recommendation_editor(row, period: int) -> None:
             st.error(str(exc))
         else:
             st.rerun()
+
+
+# -- the region --------------------------------------------------------------------------------
+
+def region_overview(f: Filters) -> None:
+    """The Overview page at region level: municipalities compared, each opening on a click."""
+    data = view("region_overview", f.period, f.region_id, f.direction)
+    st.title(f"Обзор за {f.year} учебный год")
+    st.caption(f"{f.municipality_name} · муниципалитетов: {len(data.municipalities)}")
+    region = data.region
+    cols = st.columns(3)
+    metric(cols[0], "Соответствие по школам региона", region.get("compliance"), region.get("change"),
+           help="Σ баллов всех школ региона / Σ максимальных баллов по заполненным показателям.")
+    depts = data.municipalities["department"]
+    metric(cols[1], "Управления образования (медиана)", depts.median() if depts.notna().any() else None,
+           help="Медиана соответствия муниципальным показателям среди управлений образования.")
+    metric(cols[2], "Полнота данных", region.get("completeness"))
+    cols[2].caption(f"Сдали данные: {int(region.get('units_submitted', 0))} из "
+                    f"{int(region.get('units', 0))} школ")
+    st.markdown("**Школы региона по уровням:** " + " · ".join(
+        f"{LEVEL_LABELS[lv]}: {data.levels[lv]}" for lv in LEVELS))
+    open_municipality_picker(f, key="find-muni")
+    title = (f"Муниципалитеты: {len(data.shown) // 2} лучших и {len(data.shown) - len(data.shown) // 2} "
+             f"отстающих из {len(data.municipalities)}, {f.year}" if data.trimmed else
+             f"Муниципалитеты: соответствие школ и управлений образования, {f.year}")
+    chart(charts.municipality_bars(data.shown, title), charts.municipality_table(data.municipalities),
+          key="region-bars", filename=xlsx_name("муниципалитеты", f), on_pick=open_municipality,
+          hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
+               "управления образования. Полный список — в таблице под графиком.")

@@ -6,7 +6,10 @@ import ui
 from indicators import charts
 from indicators.measures import LEVEL_LABELS
 
-f = ui.filters()
+f = ui.filters(region_view=True)
+if f.region_wide:
+    ui.region_overview(f)
+    st.stop()
 data = ui.view("overview", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
 muni, dept = data.municipality, data.department
 

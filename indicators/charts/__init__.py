@@ -14,6 +14,7 @@ from .indicators import (  # noqa: F401
     status_share_table,
 )
 from .overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
+from .region import municipality_bars, municipality_table  # noqa: F401
 from .roadmap import school_execution, school_execution_table, timeline, timeline_table  # noqa: F401
 from .school import (  # noqa: F401
     criteria_compare,

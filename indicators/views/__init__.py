@@ -12,6 +12,7 @@ from .common import (  # noqa: F401
     available_periods,
     directions,
     municipalities,
+    regions,
     roadmaps,
     school_scope,
     schools,
@@ -20,5 +21,6 @@ from .common import (  # noqa: F401
 from .council import council_content, council_snapshots, school_recommendation  # noqa: F401
 from .indicators import indicator_choices, indicator_ranking, indicator_view  # noqa: F401
 from .overview import overview  # noqa: F401
+from .region import region_overview  # noqa: F401
 from .school import school_profile  # noqa: F401
 from .trends import trends  # noqa: F401

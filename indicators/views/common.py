@@ -17,9 +17,16 @@ def available_periods(db: Database) -> list[int]:
     return periods(db)
 
 
-def municipalities(db: Database) -> pd.DataFrame:
-    return db.read("SELECT id, name, short_name FROM org_unit WHERE kind = 'municipality' "
-                   "ORDER BY ord, name")
+def regions(db: Database) -> pd.DataFrame:
+    """Regions that have municipalities (a database may hold one or a whole country)."""
+    return db.read("SELECT r.id, r.name, r.short_name FROM org_unit r WHERE r.kind = 'region' "
+                   "AND EXISTS (SELECT 1 FROM org_unit m WHERE m.parent_id = r.id) ORDER BY r.ord, r.name")
+
+
+def municipalities(db: Database, region_id: str | None = None) -> pd.DataFrame:
+    """The municipalities (of one region, when given), as the filter lists them."""
+    return db.read("SELECT id, name, short_name, parent_id FROM org_unit WHERE kind = 'municipality' "
+                   "AND (? IS NULL OR parent_id = ?) ORDER BY ord, name", [region_id, region_id])
 
 
 def schools(db: Database, municipality_id: str) -> pd.DataFrame:

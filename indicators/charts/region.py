@@ -1,0 +1,53 @@
+"""Region charts: municipalities side by side (their schools pooled, and the department)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..measures import LEVEL_LABELS
+from .base import LEVEL_COLORS, base_layout, percent
+
+
+def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Bars: each municipality's schools pooled, in level colours, best on top; a diamond: its
+    department's own compliance.  A click on a bar opens that municipality."""
+    data = frame.iloc[::-1]
+    value = data["compliance"].fillna(0) * 100
+    fig = go.Figure()
+    fig.add_bar(
+        x=value, y=data["short_name"], orientation="h", name="Школы (сводно)",
+        marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in data["level"]],
+        text=[f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}" if pd.notna(c) else "нет данных"
+              for c, lv in zip(data["compliance"], data["level"])],
+        textposition="inside", insidetextanchor="end",
+        customdata=data[["org_unit_id"]].to_numpy(),
+        hovertext=[f"<b>{n}</b><br>Школы: {percent(c)}<br>Управление: {percent(d)}<br>"
+                   f"Сдали данные: {int(s or 0)} из {int(u or 0)} школ"
+                   for n, c, d, s, u in zip(data["name"], data["compliance"], data["department"],
+                                            data["units_submitted"], data["units"])],
+        hoverinfo="text",
+    )
+    fig.add_scatter(
+        x=data["department"] * 100, y=data["short_name"], mode="markers", name="Управление образования",
+        marker=dict(symbol="diamond", size=12, color="#222", line=dict(color="white", width=1)),
+        customdata=data[["org_unit_id"]].to_numpy(), hoverinfo="skip",
+    )
+    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
+                     gridcolor="#eee")
+    fig.update_yaxes(automargin=True)
+    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), bargap=0.25)
+    return base_layout(fig, title, height=max(360, 30 * len(data) + 160))
+
+
+def municipality_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Муниципалитет": frame["name"],
+        "Школы: соответствие": frame["compliance"].map(percent),
+        "Уровень": frame["level"].map(lambda lv: LEVEL_LABELS.get(lv, "") if isinstance(lv, str) else ""),
+        "Изменение, п.п.": (frame["change"] * 100).round(0),
+        "Полнота данных": frame["completeness"].map(percent),
+        "Сдали данные": [f"{int(s or 0)} из {int(u or 0)}" for s, u in
+                         zip(frame["units_submitted"].fillna(0), frame["units"].fillna(0))],
+        "Управление: соответствие": frame["department"].map(percent),
+    })

@@ -1,0 +1,60 @@
+"""Обзор at region level: the region's municipalities side by side, for a regional ministry.
+
+Each municipality twice: its schools' compliance pooled (Σ score / Σ max of all their values)
+and its department's own, municipal-level compliance.  Everything is computed in DuckDB over
+the region only, so the page costs the same whether the database holds one region or 85.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..db import Database
+from ..measures import Thresholds, aggregate_compliance, compliance, level_counts
+
+TOP = 15   # with more municipalities than 2 × TOP, the chart shows the best and the last TOP
+
+
+@dataclass(frozen=True)
+class RegionOverview:
+    period: int
+    region: pd.Series               # the region's pooled school compliance, change, completeness
+    municipalities: pd.DataFrame    # one row each: schools' and department's compliance
+    levels: dict[str, int]          # the region's schools per level
+    shown: pd.DataFrame             # the municipalities the chart draws (all, or best and last)
+    thresholds: Thresholds
+
+    @property
+    def trimmed(self) -> bool:
+        return len(self.shown) < len(self.municipalities)
+
+
+def region_overview(db: Database, period: int, region_id: str,
+                    direction: str | None = None) -> RegionOverview:
+    t = Thresholds.from_db(db)
+    pooled = aggregate_compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
+    region = pooled[pooled["org_unit_id"] == region_id] if region_id else pooled[pooled["unit_kind"] == "region"]
+    if len(region) > 1:  # several regions and none chosen: no one region to sum up
+        region = region.head(0)
+    munis = pooled[pooled["unit_kind"] == "municipality"][
+        ["org_unit_id", "name", "short_name", "compliance", "change", "completeness", "level",
+         "units", "units_submitted"]]
+    dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t,
+                      region_id=region_id)[["org_unit_id", "name", "short_name", "compliance", "change"]]
+    frame = dept.rename(columns={"compliance": "department", "change": "department_change"}).merge(
+        munis.drop(columns=["name", "short_name"]), on="org_unit_id", how="left")
+    frame = frame.sort_values(["compliance", "short_name"], ascending=[False, True],
+                              na_position="last").reset_index(drop=True)
+    schools = compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
+    ranked = frame[frame["compliance"].notna()]
+    shown = frame if len(frame) <= 2 * TOP else pd.concat([ranked.head(TOP), ranked.tail(TOP)])
+    return RegionOverview(
+        period=period,
+        region=region.iloc[0] if len(region) else pd.Series(dtype=object),
+        municipalities=frame,
+        levels=level_counts(schools[schools["expected"] > 0]),
+        shown=shown.drop_duplicates("org_unit_id").reset_index(drop=True),
+        thresholds=t,
+    )

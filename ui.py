@@ -49,15 +49,37 @@ def database() -> Database:
     return _database(str(config.db_path()))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# Views and charts are cached as shared objects (cache_resource), not copies (cache_data): a
+# rerun then costs no unpickling, and another session adds no second copy.  They are read-only
+# by contract: a page derives new frames from them and never changes one in place.
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _cached(view: str, path: str, version: int, args: tuple) -> object:
     return getattr(views, view)(_database(path), *args)
 
 
+_VERSION = "_data_version"  # session key: the data version read once at the start of a run
+
+
+def data_version() -> int:
+    """The database's data version as of this run (read once per run by :func:`app_frame`)."""
+    found = st.session_state.get(_VERSION)
+    return database().data_version() if found is None else found
+
+
 def view(name: str, *args) -> object:
     """Call ``indicators.views.<name>(db, *args)``, cached until the next write to the database."""
-    db = database()
-    return _cached(name, db.path, db.data_version(), args)
+    return _cached(name, database().path, data_version(), args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _built(name: str, args: tuple) -> object:
+    return getattr(charts, name)(*args)
+
+
+def cached(builder, *args) -> object:
+    """``builder(*args)`` for a chart or its table, built once per distinct input: building a
+    Plotly figure costs more than drawing it."""
+    return _built(builder.__name__, args)
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -164,6 +186,7 @@ def app_frame() -> None:
     The filters are kept for the page in the session (a fresh value each run); a page reads
     them with :func:`filters`.
     """
+    st.session_state[_VERSION] = database().data_version()
     st.session_state[_FILTERS] = sidebar_filters()
     with st.sidebar:
         st.text_input("Ваше имя", key="user_name", placeholder="для журнала изменений",
@@ -248,8 +271,13 @@ def choose_indicator(key: str) -> None:
 # -- common blocks -----------------------------------------------------------------------------
 
 def demo_notice() -> None:
-    """Say plainly when the numbers are demo data, and how to put real data in."""
-    if database().meta("demo") == "1":
+    """Say plainly when the numbers are demo or synthetic data, and how to put real data in."""
+    flags = view("database_flags")
+    if flags.get("synthetic"):
+        st.info(f"**Это синтетические данные** (масштаб «{flags['synthetic']}», команда "
+                "`python -m indicators generate`): они проверяют скорость и работу на уровне "
+                "региона, а не описывают настоящие школы.", icon="ℹ️")
+    if flags.get("demo") == "1":
         st.info(
             "**Это демонстрационные данные** вымышленного муниципалитета «Заозёрный» "
             "(12 школ, 2020/21–2024/25): они показывают, как работает приложение. "
@@ -615,7 +643,7 @@ def region_overview(f: Filters) -> None:
     title = (f"Муниципалитеты: {len(data.shown) // 2} лучших и {len(data.shown) - len(data.shown) // 2} "
              f"отстающих из {len(data.municipalities)}, {f.year}" if data.trimmed else
              f"Муниципалитеты: соответствие школ и управлений образования, {f.year}")
-    chart(charts.municipality_bars(data.shown, title), charts.municipality_table(data.municipalities),
+    chart(cached(charts.municipality_bars, data.shown, title), cached(charts.municipality_table, data.municipalities),
           key="region-bars", filename=xlsx_name("муниципалитеты", f), on_pick=open_municipality,
           hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
                "управления образования. Полный список — в таблице под графиком.")

@@ -20,9 +20,8 @@ snapshot_key = "council_snapshot"
 
 if ui.presenting():
     shown = ui.presentation_choices()
-    content = ui.view("council_content", shown["council_year"], f.municipality_id,
-                      shown[snapshot_key])
-    ui.present(council.slides(content, shown["council_slides"]), shown["council_screen"])
+    ui.present(ui.view("council_deck", shown["council_year"], f.municipality_id, shown[snapshot_key],
+                       tuple(shown["council_slides"])), shown["council_screen"])
     st.stop()
 
 st.title("Педсовет")
@@ -55,7 +54,7 @@ with st.expander(f"Разделы презентации: {len(st.session_state.
                             format_func=council.SLIDES.get, key="council_slides",
                             label_visibility="collapsed")
 content = ui.view("council_content", year, f.municipality_id, snapshot)
-deck = council.slides(content, chosen)
+deck = ui.view("council_deck", year, f.municipality_id, snapshot, tuple(chosen))
 st.markdown(f"**{council.count_slides(len(deck))}** · {content.data_date}")
 
 cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
@@ -98,12 +97,15 @@ with recs_tab:
     recs = ui.view("recommendations", year, f.municipality_id)
     if recs.empty:
         st.info(f"В {period_label(year)} нет школ, которым нужна поддержка.")
-    approved = int((recs["status"] == "approved").sum())
-    st.caption(f"Утверждено: {approved} из {len(recs)}.")
-    for row in recs.to_dict("records"):
-        status = "✅ утверждено" if row["status"] == "approved" else "✏️ черновик"
-        with st.expander(f"{row['name']} — {status}"):
-            ui.recommendation_editor(row, year)
+    else:
+        approved = int((recs["status"] == "approved").sum())
+        st.caption(f"Утверждено: {approved} из {len(recs)}.")
+        rows = {r["org_unit_id"]: r for r in recs.to_dict("records")}
+        school = st.selectbox(
+            "Школа", list(rows), key="rec_school",
+            format_func=lambda s: f"{rows[s]['name']} — "
+                                  f"{'✅ утверждено' if rows[s]['status'] == 'approved' else '✏️ черновик'}")
+        ui.recommendation_editor(rows[school], year)
     if len(recs):
         ui.table_block(recommendation_table(recs, year), key="recommendations",
                        filename=f"адресные_рекомендации_{period_label(year).replace('/', '-')}.xlsx",

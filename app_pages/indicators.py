@@ -14,8 +14,8 @@ st.caption(f.municipality_name + (f" · выбрано школ: {len(ui.view('s
                                   if f.school_ids or f.levels else ""))
 
 ranking = ui.view("indicator_ranking", *scope)
-ui.chart(charts.ranking_bars(ranking, f"Сколько школ выполняют каждый показатель, {f.year}"),
-         charts.ranking_table(ranking), key="indicators-ranking",
+ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ выполняют каждый показатель, {f.year}"),
+         ui.cached(charts.ranking_table, ranking), key="indicators-ranking",
          filename=ui.xlsx_name("показатели_школ", f), on_pick=ui.choose_indicator,
          hint="Щёлкните по показателю, чтобы открыть его ниже.")
 
@@ -50,8 +50,8 @@ if len(gaps):
     st.warning("**Не выполняется два года подряд:** " + "; ".join(
         f"{n} ({codes})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
 
-ui.chart(charts.status_share_bars(data.by_year, f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
-         charts.status_share_table(data.by_year), key="indicators-share",
+ui.chart(ui.cached(charts.status_share_bars, data.by_year, f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
+         ui.cached(charts.status_share_table, data.by_year), key="indicators-share",
          filename=ui.xlsx_name("доля_школ_по_годам", f))
 
 st.markdown(f"**Кто не выполняет в {f.year}**")
@@ -60,8 +60,8 @@ if data.not_meeting.empty:
 else:
     st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
 
-ui.chart(charts.status_matrix(data.statuses, f"Школы × учебные годы: {data.choice.short}"),
-         charts.status_matrix_table(data.statuses), key="indicators-matrix",
+ui.chart(ui.cached(charts.status_matrix, data.statuses, f"Школы × учебные годы: {data.choice.short}"),
+         ui.cached(charts.status_matrix_table, data.statuses), key="indicators-matrix",
          filename=ui.xlsx_name("школы_по_годам", f), clickable_schools=True)
 
 st.markdown(f"**Выполнено, но без ссылки на документ, {f.year}:** "

@@ -40,13 +40,13 @@ if f.school_ids or f.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
 ui.chart(
-    charts.compliance_bars(data.schools, f"Соответствие школ критериям, {f.year}", data.thresholds),
-    charts.compliance_table(data.schools),
+    ui.cached(charts.compliance_bars, data.schools, f"Соответствие школ критериям, {f.year}", data.thresholds),
+    ui.cached(charts.compliance_table, data.schools),
     key="overview-bars", filename=ui.xlsx_name("соответствие_школ", f), clickable_schools=True,
 )
 ui.chart(
-    charts.criteria_heatmap(data.by_criterion, f"Школы × группы критериев, {f.year}"),
-    charts.heatmap_table(data.by_criterion),
+    ui.cached(charts.criteria_heatmap, data.by_criterion, f"Школы × группы критериев, {f.year}"),
+    ui.cached(charts.heatmap_table, data.by_criterion),
     key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f), clickable_schools=True,
 )
 

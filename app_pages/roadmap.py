@@ -74,12 +74,12 @@ if st.toggle("Отметить выполнение", key="roadmap_edit",
                   "у загрузки шаблона."):
     ui.event_editor(events, unit, f.period)
 
-ui.chart(charts.timeline(data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
-         charts.timeline_table(data.history, data.events), key="roadmap-timeline",
+ui.chart(ui.cached(charts.timeline, data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
+         ui.cached(charts.timeline_table, data.history, data.events), key="roadmap-timeline",
          filename=ui.xlsx_name("дорожная_карта", f))
 if unit == f.municipality_id and len(data.by_school):
-    ui.chart(charts.school_execution(data.by_school, f"Выполнение мероприятий школами, {f.year}"),
-             charts.school_execution_table(data.by_school), key="roadmap-schools",
+    ui.chart(ui.cached(charts.school_execution, data.by_school, f"Выполнение мероприятий школами, {f.year}"),
+             ui.cached(charts.school_execution_table, data.by_school), key="roadmap-schools",
              filename=ui.xlsx_name("мероприятия_школ", f), clickable_schools=True)
 
 if len(data.undated):

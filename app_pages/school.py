@@ -28,14 +28,14 @@ if len(breaks):
 elif len(data.stages):
     st.success("Управленческий цикл замкнут: все этапы подтверждены хотя бы частично.")
 
-ui.chart(charts.cycle_strip(data.stages, f"Управленческий цикл школы, {f.year}"),
-         charts.stages_table(data.stages), key="school-cycle",
+ui.chart(ui.cached(charts.cycle_strip, data.stages, f"Управленческий цикл школы, {f.year}"),
+         ui.cached(charts.stages_table, data.stages), key="school-cycle",
          filename=ui.xlsx_name("цикл_школы", f))
-ui.chart(charts.history_bars(data.history, "Соответствие школы по учебным годам и среднее по муниципалитету"),
-         charts.history_table(data.history), key="school-history",
+ui.chart(ui.cached(charts.history_bars, data.history, "Соответствие школы по учебным годам и среднее по муниципалитету"),
+         ui.cached(charts.history_table, data.history), key="school-history",
          filename=ui.xlsx_name("школа_по_годам", f))
-ui.chart(charts.criteria_compare(data.by_criterion, f"Группы критериев: школа и среднее по муниципалитету, {f.year}"),
-         charts.criteria_compare_table(data.by_criterion), key="school-criteria",
+ui.chart(ui.cached(charts.criteria_compare, data.by_criterion, f"Группы критериев: школа и среднее по муниципалитету, {f.year}"),
+         ui.cached(charts.criteria_compare_table, data.by_criterion), key="school-criteria",
          filename=ui.xlsx_name("школа_по_критериям", f))
 
 st.subheader(f"Показатели школы, {f.year}")

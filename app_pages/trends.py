@@ -17,10 +17,10 @@ st.caption(f.municipality_name)
 if not data.lines_chosen:
     st.caption("На графике — до трёх школ с наибольшим ростом и до трёх с наибольшим снижением за год. "
                "Выберите школы в фильтре слева, чтобы сравнить другие.")
-ui.chart(charts.trend_lines(data.history, data.municipal,
+ui.chart(ui.cached(charts.trend_lines, data.history, data.municipal,
                             f"Соответствие школ по учебным годам ({period_label(first)}–{f.year}) "
                             "и среднее по муниципалитету"),
-         charts.trend_table(data.history, data.municipal), key="trends-lines",
+         ui.cached(charts.trend_table, data.history, data.municipal), key="trends-lines",
          filename=ui.xlsx_name("динамика_школ", f), clickable_schools=True)
 
 st.subheader(f"Состояние и динамика, {f.year}")
@@ -35,15 +35,15 @@ if len(data.unrated):
     ui.school_list(f"Без оценки динамики: {len(data.unrated)}", data.unrated, key="rating-none")
     st.caption("Без оценки: " + "; ".join(f"{n} — {why}" for n, why in
                                           zip(data.unrated["short_name"], data.unrated["unrated"])))
-ui.chart(charts.status_change_grid(data.grid, f"Состояние × динамика, {f.year}", data.bands),
-         charts.placement_table(data.placed, data.bands), key="trends-grid",
+ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {f.year}", data.bands),
+         ui.cached(charts.placement_table, data.placed, data.bands), key="trends-grid",
          filename=ui.xlsx_name("состояние_и_динамика", f))
 
 st.subheader(f"Наибольший рост и снижение за {f.year}")
 if data.improved.empty and data.declined.empty:
     st.info("Нет школ с изменением к прошлому году: сравнивать не с чем.")
 else:
-    ui.chart(charts.movers_bars(data.improved, data.declined,
+    ui.chart(ui.cached(charts.movers_bars, data.improved, data.declined,
                                 f"Изменение соответствия к прошлому году, {f.year}"),
-             charts.movers_table(data.improved, data.declined), key="trends-movers",
+             ui.cached(charts.movers_table, data.improved, data.declined), key="trends-movers",
              filename=ui.xlsx_name("рост_и_снижение", f), clickable_schools=True)

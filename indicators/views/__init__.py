@@ -10,6 +10,7 @@ from ..recommendations import recommendations  # noqa: F401
 from ..roadmaps import roadmap  # noqa: F401
 from .common import (  # noqa: F401
     available_periods,
+    database_flags,
     directions,
     municipalities,
     regions,
@@ -18,7 +19,12 @@ from .common import (  # noqa: F401
     schools,
     unit_indicators,
 )
-from .council import council_content, council_snapshots, school_recommendation  # noqa: F401
+from .council import (  # noqa: F401
+    council_content,
+    council_deck,
+    council_snapshots,
+    school_recommendation,
+)
 from .indicators import indicator_choices, indicator_ranking, indicator_view  # noqa: F401
 from .overview import overview  # noqa: F401
 from .region import region_overview  # noqa: F401

@@ -13,6 +13,12 @@ from ..roadmaps import is_school_event
 from ..sheets import EVENT_STATUS_LABELS
 
 
+def database_flags(db: Database) -> dict[str, str]:
+    """What kind of data the database holds: ``demo`` = "1" for the demo, ``synthetic`` = the
+    generated scale."""
+    return dict(db.rows("SELECT key, value FROM meta WHERE key IN ('demo', 'synthetic')"))
+
+
 def available_periods(db: Database) -> list[int]:
     return periods(db)
 

@@ -29,6 +29,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.import_bench
+	$(PY) -m bench.page_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -37,5 +37,6 @@ page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, defaul
                       for n, (path, title, icon, url) in enumerate(ui.PAGES)])
 if page.url_path != "council":  # the presentation mode belongs to the council page
     st.session_state["presenting"] = False
+ui.follow_school_link()
 ui.app_frame()
 page.run()

@@ -7,6 +7,7 @@ stay thin: read the filters, ask a view for its data, lay it out.
 from __future__ import annotations
 
 import html
+import pickle
 from dataclasses import dataclass
 
 import pandas as pd
@@ -71,7 +72,15 @@ def view(name: str, *args) -> object:
     return _cached(name, database().path, data_version(), args)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+def _frame_key(frame: pd.DataFrame) -> object:
+    """A DataFrame's cache key from its content; frames with list cells are pickled instead."""
+    try:
+        return tuple(frame.columns), pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    except TypeError:
+        return pickle.dumps(frame)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_key})
 def _built(name: str, args: tuple) -> object:
     return getattr(charts, name)(*args)
 
@@ -308,11 +317,32 @@ def no_data_notice() -> None:
 
 
 def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
-    """A count that opens the list of the schools behind it, each opening its profile."""
+    """A count that opens the list of the schools behind it; picking one opens its profile.
+
+    One picker per list, not a button per school: a municipality of sixty schools would
+    otherwise draw hundreds of buttons on every rerun.
+    """
     with st.popover(label, disabled=frame.empty, use_container_width=True):
-        for row in frame.itertuples():
-            if st.button(row.name, key=f"{key}-{row.org_unit_id}", type="tertiary"):
-                open_school(row.org_unit_id)
+        st.markdown("\n".join(f"- {name}" for name in frame["name"]))
+        names = dict(zip(frame["org_unit_id"], frame["name"]))
+        st.selectbox("Открыть профиль школы", list(names), index=None, format_func=names.get,
+                     key=f"open-{key}", on_change=_open_picked, args=(f"open-{key}",),
+                     placeholder="Выберите школу…")
+
+
+def _open_picked(widget_key: str) -> None:
+    """Callback: remember the school picked in a list; app.py opens its profile next run
+    (a page switch can't happen inside a callback)."""
+    if picked := st.session_state.get(widget_key):
+        st.session_state["school"] = picked
+        st.session_state["_open_school"] = True
+        st.session_state[widget_key] = None  # the list is ready for another pick on return
+
+
+def follow_school_link() -> None:
+    """In app.py, before the page runs: open the school picked in a list on the last run."""
+    if st.session_state.pop("_open_school", False):
+        st.switch_page(SCHOOL_PAGE, query_params={})
 
 
 def chart(fig: go.Figure, table: pd.DataFrame, *, key: str, filename: str,

@@ -316,8 +316,9 @@ def no_data_notice() -> None:
                "`python -m indicators demo`.")
 
 
-def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
-    """A count that opens the list of the schools behind it; picking one opens its profile.
+def school_list(label: str, frame: pd.DataFrame, *, key: str, municipalities: bool = False) -> None:
+    """A count that opens the list of the schools (or municipalities) behind it; picking one
+    opens its profile (or the municipality).
 
     One picker per list, not a button per school: a municipality of sixty schools would
     otherwise draw hundreds of buttons on every rerun.
@@ -325,17 +326,21 @@ def school_list(label: str, frame: pd.DataFrame, *, key: str) -> None:
     with st.popover(label, disabled=frame.empty, use_container_width=True):
         st.markdown("\n".join(f"- {name}" for name in frame["name"]))
         names = dict(zip(frame["org_unit_id"], frame["name"]))
-        st.selectbox("Открыть профиль школы", list(names), index=None, format_func=names.get,
-                     key=f"open-{key}", on_change=_open_picked, args=(f"open-{key}",),
-                     placeholder="Выберите школу…")
+        st.selectbox("Открыть муниципалитет" if municipalities else "Открыть профиль школы",
+                     list(names), index=None, format_func=names.get, key=f"open-{key}",
+                     on_change=_open_picked, args=(f"open-{key}", municipalities),
+                     placeholder="Выберите…")
 
 
-def _open_picked(widget_key: str) -> None:
-    """Callback: remember the school picked in a list; app.py opens its profile next run
-    (a page switch can't happen inside a callback)."""
+def _open_picked(widget_key: str, municipality: bool = False) -> None:
+    """Callback: open the municipality picked in a list, or remember the school so that app.py
+    opens its profile next run (a page switch can't happen inside a callback)."""
     if picked := st.session_state.get(widget_key):
-        st.session_state["school"] = picked
-        st.session_state["_open_school"] = True
+        if municipality:
+            open_municipality(picked)
+        else:
+            st.session_state["school"] = picked
+            st.session_state["_open_school"] = True
         st.session_state[widget_key] = None  # the list is ready for another pick on return
 
 

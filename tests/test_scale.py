@@ -114,7 +114,7 @@ def test_the_app_opens_on_the_region_and_drills_down(app, regional):
     assert expected == f"{pooled.loc['m0007', 'compliance'] * 100:.0f} %"
 
 
-@pytest.mark.parametrize("page", ["school", "indicators", "trends", "roadmap", "council", "data", "log"])
+@pytest.mark.parametrize("page", ["school", "indicators", "roadmap", "council", "data", "log"])
 def test_one_municipality_pages_ask_for_one_at_region_level(app, page):
     app.run()
     app.switch_page(f"app_pages/{page}.py").run()
@@ -124,3 +124,26 @@ def test_one_municipality_pages_ask_for_one_at_region_level(app, page):
     app.button(key="need-muni-open").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows nothing once a municipality is chosen"
+
+
+def test_trends_at_region_level_place_municipalities(app, regional):
+    from indicators.views import region_trends
+
+    app.run()
+    app.switch_page("app_pages/trends.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    expected = region_trends(ready_db(regional), 2024, "r001")
+    pooled = aggregate_compliance(ready_db(regional), range(2015, 2025), region_id="r001")
+    region = pooled[pooled["org_unit_id"] == "r001"].set_index("period")["compliance"]
+    assert expected.municipal.set_index("period")["compliance"].tolist() == pytest.approx(region.tolist())
+    assert len(expected.placed) == 48 and set(expected.placed["org_unit_id"]) == {
+        f"m{n:04d}" for n in range(1, 49)}
+    lines = [t for t in app.dataframe if "Муниципалитет" in t.value.columns][0].value
+    assert lines["Муниципалитет"].iloc[-1] == "Среднее по региону"
+    rated = sum(len(v) for v in expected.by_rating.values())
+    assert rated + len(expected.unrated) == 48
+    first = next(r for r in expected.by_rating if len(expected.by_rating[r]))
+    muni = expected.by_rating[first]["org_unit_id"].iloc[0]
+    app.selectbox(key=f"open-rating-{first}").set_value(muni).run()
+    assert app.selectbox(key="muni").value == muni            # drilled down to the municipality
+    assert app.title[0].value == "Динамика, 2024/25 учебный год"

@@ -27,7 +27,8 @@ LINE_DASHES = ("solid", "dot", "dashdot", "longdash")
 NO_DATA_Y = -6  # where a year with no data is marked: below 0 %, on its own labelled tick
 
 
-def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str) -> go.Figure:
+def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str,
+                average: str = "Среднее по муниципалитету") -> go.Figure:
     """Compliance of each school over the school years, with the municipal average.
 
     ``history`` needs org_unit_id, name, short_name, period, compliance; ``municipal`` period,
@@ -63,9 +64,9 @@ def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str) -> g
             ))
     avg = municipal.set_index("period").reindex(years)["compliance"].astype(float)
     fig.add_trace(go.Scatter(
-        x=labels, y=avg * 100, name="Среднее по муниципалитету", mode="lines+markers",
+        x=labels, y=avg * 100, name=average, mode="lines+markers",
         line=dict(color="black", width=4, dash="dash"), marker=dict(size=8, color="black"),
-        hovertext=[f"<b>Среднее по муниципалитету</b><br>{y}: {percent(v)}"
+        hovertext=[f"<b>{average}</b><br>{y}: {percent(v)}"
                    for y, v in zip(labels, avg)],
         hoverinfo="text",
     ))
@@ -171,23 +172,24 @@ def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str) -> g
 
 # -- the tables behind the charts --------------------------------------------------------------
 
-def trend_table(history: pd.DataFrame, municipal: pd.DataFrame) -> pd.DataFrame:
+def trend_table(history: pd.DataFrame, municipal: pd.DataFrame, average: str = "Среднее по муниципалитету",
+                unit: str = "Школа") -> pd.DataFrame:
     """A row per school (and the municipal average), a column per year, compliance in %."""
     years = sorted(set(history["period"]) | set(municipal["period"]))
     rows = list(dict.fromkeys(history["name"]))
     wide = (history.pivot(index="name", columns="period", values="compliance")
             .reindex(index=rows, columns=years) * 100).round(1)
     avg = (municipal.set_index("period").reindex(years)["compliance"] * 100).round(1)
-    wide.loc["Среднее по муниципалитету"] = avg.to_numpy()
+    wide.loc[average] = avg.to_numpy()
     wide.columns = [f"{period_label(p)}, %" for p in years]
-    return wide.rename_axis("Школа").reset_index()
+    return wide.rename_axis(unit).reset_index()
 
 
-def placement_table(placed: pd.DataFrame, bands: Bands) -> pd.DataFrame:
+def placement_table(placed: pd.DataFrame, bands: Bands, unit: str = "Школа") -> pd.DataFrame:
     """Every school of the year with its status, change and colour (or why it has none)."""
     data = placed.sort_values(["rating", "compliance"], ascending=False, na_position="last")
     return pd.DataFrame({
-        "Школа": data["name"],
+        unit: data["name"],
         "Соответствие, %": (data["compliance"] * 100).round(1),
         "Изменение, п.п.": (data["change"] * 100).round(1),
         "Уровень": data["level"].map(LEVEL_LABELS),
@@ -198,10 +200,10 @@ def placement_table(placed: pd.DataFrame, bands: Bands) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def movers_table(improved: pd.DataFrame, declined: pd.DataFrame) -> pd.DataFrame:
+def movers_table(improved: pd.DataFrame, declined: pd.DataFrame, unit: str = "Школа") -> pd.DataFrame:
     data = pd.concat([improved, declined], ignore_index=True)
     return pd.DataFrame({
-        "Школа": data["name"],
+        unit: data["name"],
         "Было, %": ((data["compliance"] - data["change"]) * 100).round(1),
         "Стало, %": (data["compliance"] * 100).round(1),
         "Изменение, п.п.": (data["change"] * 100).round(1),

@@ -29,4 +29,4 @@ from .indicators import indicator_choices, indicator_ranking, indicator_view  # 
 from .overview import overview  # noqa: F401
 from .region import region_overview  # noqa: F401
 from .school import school_profile  # noqa: F401
-from .trends import trends  # noqa: F401
+from .trends import region_trends, trends  # noqa: F401

@@ -33,31 +33,44 @@ class Trends:
 def trends(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
            levels: tuple[str, ...] = (), direction: str | None = None) -> Trends:
     t = Thresholds.from_db(db)
-    bands = Bands.from_db(db)
     scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
     years = [p for p in periods(db) if p <= period]
     every = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
     every = every[every["org_unit_id"].isin(scope)]
+    avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
+    chosen = [s for s in scope if s in school_ids] if school_ids else None
+    return _assemble(every, avg, period, Bands.from_db(db), chosen)
+
+
+def region_trends(db: Database, period: int, region_id: str | None,
+                  direction: str | None = None) -> Trends:
+    """The same, one level up: each municipality's schools pooled, beside the region's average."""
+    t = Thresholds.from_db(db)
+    years = [p for p in periods(db) if p <= period]
+    pooled = aggregate_compliance(db, years, direction=direction, thresholds=t, region_id=region_id)
+    every = pooled[pooled["unit_kind"] == "municipality"]
+    avg = (pooled[pooled["org_unit_id"] == region_id] if region_id
+           else pooled[pooled["unit_kind"] == "region"])
+    if avg["org_unit_id"].nunique() > 1:  # several regions and none chosen: no one average
+        avg = avg.head(0)
+    return _assemble(every, avg, period, Bands.from_db(db), None)
+
+
+def _assemble(every: pd.DataFrame, avg: pd.DataFrame, period: int, bands: Bands,
+              chosen: list[str] | None) -> Trends:
+    """Placement, movers and lines from every unit's yearly compliance and the average's."""
     this_year = every[every["period"] == period].reset_index(drop=True)
     placed = place(this_year, bands)
-
     rated = placed[placed["rating"].notna()]
     improved = rated[rated["change"] > 0].sort_values("change", ascending=False).head(MOVERS)
     declined = rated[rated["change"] < 0].sort_values("change").head(MOVERS)
-    if school_ids:
-        line_ids = [s for s in scope if s in school_ids]
-    else:
-        line_ids = (list(improved["org_unit_id"].head(DEFAULT_LINES))
-                    + list(declined["org_unit_id"].head(DEFAULT_LINES)))
-    history = every[every["org_unit_id"].isin(line_ids)].reset_index(drop=True)
-
-    avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
-    avg = avg[avg["org_unit_id"] == municipality_id][["period", "compliance"]].reset_index(drop=True)
+    line_ids = chosen if chosen else (list(improved["org_unit_id"].head(DEFAULT_LINES))
+                                      + list(declined["org_unit_id"].head(DEFAULT_LINES)))
     return Trends(
         period=period,
-        history=history,
-        municipal=avg,
-        lines_chosen=bool(school_ids),
+        history=every[every["org_unit_id"].isin(line_ids)].reset_index(drop=True),
+        municipal=avg[["period", "compliance"]].reset_index(drop=True),
+        lines_chosen=bool(chosen),
         placed=placed,
         grid=grid_counts(placed),
         by_rating={r: rated[rated["rating"] == r][["org_unit_id", "name", "short_name"]]

@@ -7,6 +7,7 @@ stay thin: read the filters, ask a view for its data, lay it out.
 from __future__ import annotations
 
 import html
+import importlib
 import pickle
 from dataclasses import dataclass
 
@@ -81,14 +82,14 @@ def _frame_key(frame: pd.DataFrame) -> object:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_key})
-def _built(name: str, args: tuple) -> object:
-    return getattr(charts, name)(*args)
+def _built(module: str, name: str, args: tuple) -> object:
+    return getattr(importlib.import_module(module), name)(*args)
 
 
 def cached(builder, *args) -> object:
-    """``builder(*args)`` for a chart or its table, built once per distinct input: building a
-    Plotly figure costs more than drawing it."""
-    return _built(builder.__name__, args)
+    """``builder(*args)`` — a chart, its table, any pure function of a view's data — built once
+    per distinct input: building a Plotly figure costs more than drawing it."""
+    return _built(builder.__module__, builder.__name__, args)
 
 
 # -- filters -----------------------------------------------------------------------------------

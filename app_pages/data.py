@@ -69,7 +69,7 @@ with tab_import:
                 st.rerun()
     if message := st.session_state.pop("last_message", None):
         st.success(message)
-    last = batches.last_import(db)
+    last = ui.view("last_import")
     if last is not None:
         st.divider()
         st.markdown(f"Последняя загрузка: № {int(last['id'])}, {last['created_at']:%d.%m.%Y %H:%M}, "
@@ -90,7 +90,7 @@ with tab_accept:
         st.warning(f"Не сдали данные за {f.year}: " + ", ".join(missing["short_name"]))
     else:
         st.success(f"Все школы сдали данные за {f.year}.")
-    st.dataframe(batches.submission_table(status), hide_index=True, key="submissions")
+    st.dataframe(ui.cached(batches.submission_table, status), hide_index=True, key="submissions")
     st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
                 "блокировка не снята (снятие записывается в журнал).")
     units = dict(zip(status["org_unit_id"], status["short_name"]))

@@ -38,6 +38,7 @@ PAGES = {
     "school": ("school", False),
     "indicators": ("indicators", False),
     "trends": ("trends", False),
+    "trends (region)": ("trends", True),
     "roadmap": ("roadmap", False),
     "council": ("council", False),
     "data": ("data", False),
@@ -91,7 +92,7 @@ def _queries(db, page: str, region_id: str | None, muni: str, school: str):
         views.municipalities(db)
         views.municipalities(db, region_id)
         views.directions(db)
-        if page != "overview (region)":
+        if not page.endswith("(region)"):
             views.schools(db, muni)
 
     def calls():
@@ -109,6 +110,8 @@ def _queries(db, page: str, region_id: str | None, muni: str, school: str):
             views.indicator_view(db, choices[0].key, PERIOD, muni)
         elif page == "trends":
             views.trends(db, PERIOD, muni)
+        elif page == "trends (region)":
+            views.region_trends(db, PERIOD, region_id)
         elif page == "roadmap":
             first = views.roadmaps(db)["id"].iloc[0]
             views.roadmap(db, first, PERIOD, muni, muni)
@@ -118,6 +121,7 @@ def _queries(db, page: str, region_id: str | None, muni: str, school: str):
             views.recommendations(db, PERIOD, muni)
         elif page == "data":
             views.submission_status(db, muni, PERIOD)
+            views.last_import(db)
         elif page == "log":
             views.change_log(db)
     return calls

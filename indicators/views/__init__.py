@@ -4,7 +4,7 @@ Pages call these through ``ui.view(name, …)``, a cache keyed by the data versi
 the result out, so the numbers a test reads from a page are the numbers computed here.
 """
 
-from ..batches import change_log  # noqa: F401
+from ..batches import change_log, last_import  # noqa: F401
 from ..batches import submissions as submission_status  # noqa: F401
 from ..recommendations import recommendations  # noqa: F401
 from ..roadmaps import roadmap  # noqa: F401

@@ -78,29 +78,37 @@ def periods(db: Database) -> list[int]:
 # -- the shared building blocks ----------------------------------------------------------------
 
 def _facts_sql() -> str:
-    """Every expected (unit, indicator, period) with its score, if any."""
+    """Every expected (unit, indicator, period) with its score, if any.
+
+    The units in scope are picked first and only their values are read: the join then builds
+    on a municipality's (or a region's) rows, not on every value of every year in the database.
+    """
     return """
-    facts AS (
-        SELECT u.id AS org_unit_id, p.period, i.id AS indicator_id, i.criterion_id, i.stage,
-               i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
-               a.evidence_url
-        FROM org_unit u
-        JOIN indicator i ON i.level = u.kind
-        JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
-          ON p.period >= i.first_period AND (i.last_period IS NULL OR p.period <= i.last_period)
-        LEFT JOIN (  -- the years asked for only: a range the scan prunes by block
-            SELECT * FROM assessment
-            WHERE period BETWEEN list_min($periods::INTEGER[]) AND list_max($periods::INTEGER[])
-        ) a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = p.period
+    scope AS (
+        SELECT id, kind, opened_period, closed_period FROM org_unit u
         WHERE u.kind = $kind
-          AND (u.opened_period IS NULL OR p.period >= u.opened_period)
-          AND (u.closed_period IS NULL OR p.period < u.closed_period)
-          AND ($direction IS NULL OR i.direction_id = $direction)
-          AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
           AND ($parent IS NULL OR u.parent_id = $parent)
           AND ($unit IS NULL OR u.id = $unit)
           AND ($region IS NULL OR u.parent_id = $region
                OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
+    ),
+    facts AS (
+        SELECT u.id AS org_unit_id, p.period, i.id AS indicator_id, i.criterion_id, i.stage,
+               i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
+               a.evidence_url
+        FROM scope u
+        JOIN indicator i ON i.level = u.kind
+        JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
+          ON p.period >= i.first_period AND (i.last_period IS NULL OR p.period <= i.last_period)
+        LEFT JOIN (
+            SELECT * FROM assessment
+            WHERE period BETWEEN list_min($periods::INTEGER[]) AND list_max($periods::INTEGER[])
+              AND org_unit_id IN (SELECT id FROM scope)
+        ) a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = p.period
+        WHERE (u.opened_period IS NULL OR p.period >= u.opened_period)
+          AND (u.closed_period IS NULL OR p.period < u.closed_period)
+          AND ($direction IS NULL OR i.direction_id = $direction)
+          AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
     )"""
 
 

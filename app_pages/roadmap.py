@@ -9,8 +9,6 @@ import ui
 from indicators import charts
 from indicators.measures import period_label
 from indicators.roadmaps import set_due_dates
-from indicators.sheets import EVENT_STATUS_LABELS
-from indicators.views.common import safe_link
 
 f = ui.filters()
 maps = ui.view("roadmaps")
@@ -50,29 +48,15 @@ if len(overdue):
 all_parties = sorted({p for ps in data.events["parties"] for p in ps})
 chosen = st.multiselect("Ответственные", all_parties, key="roadmap_parties", placeholder="Все",
                         help="Например, «ОО» — мероприятия, которые выполняют школы.")
-events = data.events[[not chosen or bool(set(ps) & set(chosen)) for ps in data.events["parties"]]]
-
-for section, part in events.groupby("section", sort=False):
-    row = data.by_section[data.by_section["section"] == section]
-    share = "" if row.empty else f" — выполнено {charts.percent(row['execution'].iloc[0])}"
-    st.subheader(f"{section}{share}")
-    table = pd.DataFrame({
-        "№": part["number"], "Мероприятие": part["title"], "Ответственный": part["responsible"],
-        "Срок (как в документе)": part["deadline"], "Как понят срок": part["understood"],
-        "Статус": [EVENT_STATUS_LABELS.get(s, "нет данных") if isinstance(s, str) else "нет данных"
-                   for s in part["status"]],
-        "Просрочено": ["да" if o else "" for o in part["overdue"].fillna(False)],
-        "Подтверждение": part["evidence_url"].map(safe_link),
-        "Дата выполнения": part["done_on"], "Комментарий": part["comment"],
-        "Планируемый результат": part["planned_result"],
-    })
+for heading, table in ui.cached(charts.section_tables, data.events, data.by_section, tuple(chosen)):
+    st.subheader(heading)
     st.dataframe(table, hide_index=True, column_config=ui.link_columns(table),
-                 key=f"events-{section}")
+                 key=f"events-{heading}")
 
 if st.toggle("Отметить выполнение", key="roadmap_edit",
              help=f"Статусы мероприятий «{units[unit]}» за {f.year}: та же проверка и журнал, что "
                   "у загрузки шаблона."):
-    ui.event_editor(events, unit, f.period)
+    ui.event_editor(charts.with_parties(data.events, tuple(chosen)), unit, f.period)
 
 ui.chart(ui.cached(charts.timeline, data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
          ui.cached(charts.timeline_table, data.history, data.events), key="roadmap-timeline",

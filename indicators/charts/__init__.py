@@ -15,7 +15,14 @@ from .indicators import (  # noqa: F401
 )
 from .overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
 from .region import municipality_bars, municipality_table  # noqa: F401
-from .roadmap import school_execution, school_execution_table, timeline, timeline_table  # noqa: F401
+from .roadmap import (  # noqa: F401
+    school_execution,
+    school_execution_table,
+    section_tables,
+    timeline,
+    timeline_table,
+    with_parties,
+)
 from .school import (  # noqa: F401
     criteria_compare,
     criteria_compare_table,

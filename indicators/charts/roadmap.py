@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..measures import period_label
-from ..sheets import EVENT_STATUS_LABELS
+from ..sheets import EVENT_STATUS_LABELS, safe_link
 from .base import STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
 
 EVENT_COLORS = {
@@ -89,3 +89,29 @@ def school_execution_table(by_school: pd.DataFrame) -> pd.DataFrame:
         "Учтено мероприятий": by_school["counted"],
         "Выполнение, %": (by_school["execution"].astype(float) * 100).round(1),
     })
+
+
+def with_parties(events: pd.DataFrame, parties: tuple[str, ...]) -> pd.DataFrame:
+    """The events any of ``parties`` answers for (all of them when none is chosen)."""
+    return events[[not parties or bool(set(ps) & set(parties)) for ps in events["parties"]]]
+
+
+def section_tables(events: pd.DataFrame, by_section: pd.DataFrame,
+                   parties: tuple[str, ...] = ()) -> list[tuple[str, pd.DataFrame]]:
+    """Per section of the roadmap: its heading with the section's execution, and its events
+    as a table with Russian headers (status in words, overdue flagged, only web links kept)."""
+    out = []
+    for section, part in with_parties(events, parties).groupby("section", sort=False):
+        row = by_section[by_section["section"] == section]
+        share = "" if row.empty else f" — выполнено {percent(row['execution'].iloc[0])}"
+        out.append((f"{section}{share}", pd.DataFrame({
+            "№": part["number"], "Мероприятие": part["title"], "Ответственный": part["responsible"],
+            "Срок (как в документе)": part["deadline"], "Как понят срок": part["understood"],
+            "Статус": [EVENT_STATUS_LABELS.get(s, "нет данных") if isinstance(s, str) else "нет данных"
+                       for s in part["status"]],
+            "Просрочено": ["да" if o else "" for o in part["overdue"].fillna(False)],
+            "Подтверждение": part["evidence_url"].map(safe_link),
+            "Дата выполнения": part["done_on"], "Комментарий": part["comment"],
+            "Планируемый результат": part["planned_result"],
+        })))
+    return out

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pandas as pd
 
 from ..db import Database
 from ..catalog import STAGE_LABELS
 from ..measures import compliance, periods
 from ..roadmaps import is_school_event
-from ..sheets import EVENT_STATUS_LABELS
+from ..sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401  (safe_link: re-exported)
 
 
 def database_flags(db: Database) -> dict[str, str]:
@@ -66,13 +64,6 @@ STATUS_LABELS = {
     "not_applicable": "Не применяется",
     "no_data": "Нет данных",
 }
-
-
-def safe_link(url: object) -> str | None:
-    """Only http/https links are made clickable; anything else (javascript:, file:) is not."""
-    if isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https"):
-        return url.strip()
-    return None
 
 
 def unit_indicators(db: Database, unit_id: str, period: int,

@@ -333,6 +333,13 @@ def school_list(label: str, frame: pd.DataFrame, *, key: str, municipalities: bo
                      placeholder="Выберите…")
 
 
+def find_school(frame: pd.DataFrame, *, key: str) -> None:
+    """Find any school of the list by typing its name, and open its profile."""
+    names = dict(zip(frame["org_unit_id"], frame["name"]))
+    st.selectbox("Найти школу", list(names), index=None, format_func=names.get, key=key,
+                 on_change=_open_picked, args=(key,), placeholder="Начните вводить название…")
+
+
 def _open_picked(widget_key: str, municipality: bool = False) -> None:
     """Callback: open the municipality picked in a list, or remember the school so that app.py
     opens its profile next run (a page switch can't happen inside a callback)."""

@@ -39,13 +39,20 @@ if len(data.not_submitted):
 if f.school_ids or f.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
+trimmed = len(data.shown) < len(data.schools)
+if trimmed:
+    st.caption(f"Школ {len(data.schools)}: графики показывают {len(data.shown) // 2} лучших и "
+               f"{len(data.shown) - len(data.shown) // 2} отстающих, все — в таблицах под графиками.")
+    ui.find_school(data.schools, key="find-school")
+which = f"{len(data.shown) // 2} лучших и {len(data.shown) - len(data.shown) // 2} отстающих школ" if trimmed else "школ"
 ui.chart(
-    ui.cached(charts.compliance_bars, data.schools, f"Соответствие школ критериям, {f.year}", data.thresholds),
+    ui.cached(charts.compliance_bars, data.shown, f"Соответствие {which} критериям, {f.year}", data.thresholds),
     ui.cached(charts.compliance_table, data.schools),
     key="overview-bars", filename=ui.xlsx_name("соответствие_школ", f), clickable_schools=True,
 )
 ui.chart(
-    ui.cached(charts.criteria_heatmap, data.by_criterion, f"Школы × группы критериев, {f.year}"),
+    ui.cached(charts.criteria_heatmap, data.by_criterion,
+              f"{'Школы' if not trimmed else which.capitalize()} × группы критериев, {f.year}"),
     ui.cached(charts.heatmap_table, data.by_criterion),
     key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f), clickable_schools=True,
 )

@@ -9,6 +9,7 @@ import ui
 from indicators import charts
 from indicators.measures import period_label
 from indicators.roadmaps import set_due_dates
+from indicators.views.common import best_and_last
 
 f = ui.filters()
 maps = ui.view("roadmaps")
@@ -62,7 +63,10 @@ ui.chart(ui.cached(charts.timeline, data.history, data.events, f"Меропри�
          ui.cached(charts.timeline_table, data.history, data.events), key="roadmap-timeline",
          filename=ui.xlsx_name("дорожная_карта", f))
 if unit == f.municipality_id and len(data.by_school):
-    ui.chart(ui.cached(charts.school_execution, data.by_school, f"Выполнение мероприятий школами, {f.year}"),
+    drawn = ui.cached(best_and_last, data.by_school, "execution")
+    who = ("школами" if len(drawn) == len(data.by_school) else
+           f"школами: {len(drawn) // 2} лучших и {len(drawn) - len(drawn) // 2} отстающих из {len(data.by_school)}")
+    ui.chart(ui.cached(charts.school_execution, drawn, f"Выполнение мероприятий {who}, {f.year}"),
              ui.cached(charts.school_execution_table, data.by_school), key="roadmap-schools",
              filename=ui.xlsx_name("мероприятия_школ", f), clickable_schools=True)
 

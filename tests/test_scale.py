@@ -147,3 +147,35 @@ def test_trends_at_region_level_place_municipalities(app, regional):
     app.selectbox(key=f"open-rating-{first}").set_value(muni).run()
     assert app.selectbox(key="muni").value == muni            # drilled down to the municipality
     assert app.title[0].value == "Динамика, 2024/25 учебный год"
+
+
+def test_best_and_last_keeps_charts_small():
+    import pandas as pd
+
+    from indicators.views.common import best_and_last
+
+    frame = pd.DataFrame({"id": range(40), "v": [n / 40 for n in range(40)]})
+    frame.loc[5, "v"] = None
+    drawn = best_and_last(frame, "v", 15)
+    assert len(drawn) == 30 and drawn["v"].tolist() == sorted(drawn["v"], reverse=True)
+    assert drawn["v"].iloc[0] == 39 / 40 and drawn["v"].iloc[-1] == 0.0 and drawn["v"].notna().all()
+    assert len(best_and_last(frame.head(30), "v", 15)) == 30     # small lists are drawn whole
+
+
+def test_a_large_municipality_draws_its_best_and_last_schools(app, regional):
+    app.session_state["muni"] = "m0001"                           # 95 schools
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    expected = compliance(ready_db(regional), [2024], parent_id="m0001")
+    expected = expected[expected["expected"] > 0]
+    assert any(f"Школ {len(expected)}: графики показывают 15 лучших и 15 отстающих" in c.value
+               for c in app.caption)
+    bars = [c for c in app.get("plotly_chart")][0]
+    import json
+    spec = json.loads(bars.proto.spec)
+    assert len(spec["data"][0]["y"]) == 30
+    table = [d.value for d in app.dataframe if "Организация" in d.value.columns][0]
+    assert len(table) == len(expected)                            # the table keeps them all
+    school = expected.sort_values("compliance").iloc[0]
+    app.selectbox(key="find-school").set_value(school["org_unit_id"]).run()
+    assert app.title[0].value == school["name"]

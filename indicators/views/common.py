@@ -11,6 +11,20 @@ from ..roadmaps import is_school_event
 from ..sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401  (safe_link: re-exported)
 
 
+DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN
+
+
+def best_and_last(frame: pd.DataFrame, column: str, n: int = DRAWN) -> pd.DataFrame:
+    """The rows a chart draws: all of them, or — past 2 × ``n`` — the ``n`` highest and the ``n``
+    lowest by ``column`` (rows without a value after them), highest first.  The full list
+    stays in the chart's table."""
+    ranked = frame.sort_values(column, ascending=False, na_position="last")
+    if len(frame) <= 2 * n:
+        return ranked.reset_index(drop=True)
+    valued = ranked[ranked[column].notna()]
+    return pd.concat([valued.head(n), valued.tail(n)]).drop_duplicates().reset_index(drop=True)
+
+
 def database_flags(db: Database) -> dict[str, str]:
     """What kind of data the database holds: ``demo`` = "1" for the demo, ``synthetic`` = the
     generated scale."""

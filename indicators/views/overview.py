@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..db import Database
 from ..measures import LEVELS, Thresholds, aggregate_compliance, compliance, level_counts
-from .common import unit_indicators
+from .common import best_and_last, unit_indicators
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Overview:
     municipality: pd.Series          # aggregate of the schools: compliance, change, completeness …
     department: pd.Series | None     # the department's own municipal-level indicators
     schools: pd.DataFrame            # one row per school
+    shown: pd.DataFrame              # the schools the charts draw (all, or the best and the last)
     by_criterion: pd.DataFrame       # school × criterion
     levels: dict[str, int]
     by_level: dict[str, pd.DataFrame]  # the schools behind each level count
@@ -41,7 +42,8 @@ def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[
     dept = dept[dept["org_unit_id"] == municipality_id]
     by_crit = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
                          parent_id=municipality_id)
-    by_crit = by_crit[by_crit["org_unit_id"].isin(schools["org_unit_id"])]
+    shown = best_and_last(schools, "compliance")
+    by_crit = by_crit[by_crit["org_unit_id"].isin(shown["org_unit_id"])]
     criteria = db.read("SELECT id AS criterion_id, title AS criterion, ord AS criterion_ord FROM criterion")
     by_crit = by_crit.merge(criteria, on="criterion_id").reset_index(drop=True)
     expected = all_schools[all_schools["expected"] > 0]
@@ -50,6 +52,7 @@ def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[
         municipality=muni.iloc[0] if len(muni) else pd.Series(dtype=object),
         department=dept.iloc[0] if len(dept) else None,
         schools=schools,
+        shown=shown,
         by_criterion=by_crit,
         levels=level_counts(expected),
         by_level={lv: expected[expected["level"] == lv][["org_unit_id", "name", "short_name"]]

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..db import Database
 from ..measures import Thresholds, aggregate_compliance, compliance, level_counts
-
-TOP = 15   # with more municipalities than 2 × TOP, the chart shows the best and the last TOP
+from .common import DRAWN as TOP
+from .common import best_and_last
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,11 @@ def region_overview(db: Database, period: int, region_id: str,
     frame = frame.sort_values(["compliance", "short_name"], ascending=[False, True],
                               na_position="last").reset_index(drop=True)
     schools = compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
-    ranked = frame[frame["compliance"].notna()]
-    shown = frame if len(frame) <= 2 * TOP else pd.concat([ranked.head(TOP), ranked.tail(TOP)])
     return RegionOverview(
         period=period,
         region=region.iloc[0] if len(region) else pd.Series(dtype=object),
         municipalities=frame,
         levels=level_counts(schools[schools["expected"] > 0]),
-        shown=shown.drop_duplicates("org_unit_id").reset_index(drop=True),
+        shown=best_and_last(frame, "compliance", TOP),
         thresholds=t,
     )

@@ -60,7 +60,11 @@ if data.not_meeting.empty:
 else:
     st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
 
-ui.chart(ui.cached(charts.status_matrix, data.statuses, f"Школы × учебные годы: {data.choice.short}"),
+matrix = ui.cached(charts.weakest_schools, data.statuses, f.period)
+schools_total = data.statuses["org_unit_id"].nunique()
+rows = matrix["org_unit_id"].nunique()
+who = "Школы" if rows == schools_total else f"{rows} школ с наименьшим выполнением из {schools_total}"
+ui.chart(ui.cached(charts.status_matrix, matrix, f"{who} × учебные годы: {data.choice.short}"),
          ui.cached(charts.status_matrix_table, data.statuses), key="indicators-matrix",
          filename=ui.xlsx_name("школы_по_годам", f), clickable_schools=True)
 

@@ -190,3 +190,20 @@ def test_movers_biggest_rise_on_top_biggest_fall_at_the_bottom():
     assert list(bar.y) == ["В", "Б", "А"]  # bottom-up
     assert bar.text[-1] == "+20 п.п. (60 % → 80 %)"
     assert bar.text[0] == "−25 п.п. (55 % → 30 %)"
+
+
+def test_weakest_schools_keeps_a_large_matrix_readable():
+    from indicators.charts import weakest_schools
+
+    rows = []
+    for n in range(40):
+        for period in (2023, 2024):
+            status = ["met", "partial", "not_met", "no_data"][n % 4] if period == 2024 else "met"
+            rows.append(dict(org_unit_id=f"s{n:02d}", short_name=f"Школа {n:02d}", name=f"Школа {n:02d}",
+                             period=period, status=status, score_sum=float(n % 4 != 0), max_sum=2.0))
+    statuses = pd.DataFrame(rows)
+    kept = weakest_schools(statuses, 2024, n=12)
+    assert kept["org_unit_id"].nunique() == 12
+    now = kept[kept["period"] == 2024]["status"].tolist()
+    assert now == ["not_met"] * 10 + ["no_data"] * 2          # the worst first, then no data
+    assert len(weakest_schools(statuses.head(20), 2024, n=12)) == 20

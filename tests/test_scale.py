@@ -179,3 +179,14 @@ def test_a_large_municipality_draws_its_best_and_last_schools(app, regional):
     school = expected.sort_values("compliance").iloc[0]
     app.selectbox(key="find-school").set_value(school["org_unit_id"]).run()
     assert app.title[0].value == school["name"]
+
+
+def test_the_indicator_matrix_of_a_large_municipality_shows_its_weakest_schools(app):
+    import json
+
+    app.session_state["muni"] = "m0001"
+    app.run()
+    app.switch_page("app_pages/indicators.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert any(t.startswith("30 школ с наименьшим выполнением из ") for t in titles), titles

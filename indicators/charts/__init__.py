@@ -12,6 +12,7 @@ from .indicators import (  # noqa: F401
     status_matrix_table,
     status_share_bars,
     status_share_table,
+    weakest_schools,
 )
 from .overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
 from .region import municipality_bars, municipality_table  # noqa: F401

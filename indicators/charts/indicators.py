@@ -114,6 +114,26 @@ def status_matrix(statuses: pd.DataFrame, title: str) -> go.Figure:
     return tile_layout(fig, [period_label(p) for p in years], rows, title, top=120)
 
 
+_STATUS_ORDER = {"not_met": 0, "no_data": 1, "partial": 2, "met": 3, "not_applicable": 4}
+
+
+def weakest_schools(statuses: pd.DataFrame, period: int, n: int = 30) -> pd.DataFrame:
+    """The matrix rows of the ``n`` schools that stand worst on the indicator in ``period``
+    (not met, no data, partly met, then met), or every school when there are no more than
+    ``n``: a matrix of hundreds of rows is read by nobody; its table keeps them all."""
+    schools = statuses["org_unit_id"].drop_duplicates()
+    if len(schools) <= n:
+        return statuses
+    now = statuses[statuses["period"] == period]
+    rank = (now.assign(o=now["status"].map(_STATUS_ORDER),
+                       share=now["score_sum"] / now["max_sum"])
+            .sort_values(["o", "share", "short_name"]))
+    keep = list(rank["org_unit_id"].head(n))
+    picked = statuses[statuses["org_unit_id"].isin(keep)]
+    return picked.assign(_k=picked["org_unit_id"].map({u: k for k, u in enumerate(keep)})) \
+        .sort_values(["_k", "period"]).drop(columns="_k").reset_index(drop=True)
+
+
 def _cell_text(status: str, score: float, max_score: float) -> str:
     if status == "no_data":
         return NO_DATA_TEXT

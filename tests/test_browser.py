@@ -144,7 +144,8 @@ def test_the_yearly_cycle_in_the_browser(browser, tmp_path):
         page.goto(f"{url}/data")
         page.wait_for_selector("h1:has-text('Данные за 2024/25')", timeout=90_000)
         choose(page, "СОШ № 6")
-        with page.expect_download() as download:
+        wait_idle(page)  # a click that lands while the page reruns for the choice is lost
+        with page.expect_download(timeout=60_000) as download:
             page.get_by_text("Скачать шаблон (.xlsx)").click()
         assert download.value.suggested_filename == "шаблон_2024-25_СОШ № 6.xlsx"
         with open(download.value.path(), "rb") as file:

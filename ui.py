@@ -15,10 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import batches, charts, config, recommendations, views
+from indicators import batches, charts, config, council, recommendations, views
 from indicators.charts import is_missing, percent, points
 from indicators.charts.council import slide_figure
-from indicators.council_html import figures_html, table_html, text_html
+from indicators.council_html import SLIDE_CSS, figures_html, table_html, text_html
 from indicators.db import Database
 from indicators.exports import frames_to_xlsx
 from indicators.measures import LEVEL_LABELS, LEVELS, period_label
@@ -528,22 +528,7 @@ def xlsx_name(what: str, f: Filters) -> str:
 
 # The projector's screen: (font scale, chart height in px) so that a slide fits with no scrolling.
 SCREENS = {"1920×1080 (Full HD)": (1.6, 660), "1280×720 (HD)": (1.05, 400)}
-_SLIDE_CSS = """<style>
-.council-slide { font-size: calc(16px * var(--s)); color: #222; line-height: 1.3; }
-.council-slide h2 { font-size: calc(30px * var(--s)); margin: 0; padding: 0; line-height: 1.2; }
-.council-slide .subtitle { color: #666; margin: 0 0 .5em; }
-.council-slide .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: calc(12px * var(--s)); }
-.council-slide .figure { background: #f3f6f9; padding: calc(10px * var(--s)) calc(14px * var(--s)); border-radius: 4px; }
-.council-slide .figure .value { font-size: calc(46px * var(--s)); font-weight: bold; color: #0072B2; line-height: 1.15; }
-.council-slide .figure .label { font-size: 1.15em; }
-.council-slide .up { color: #007a5a; } .council-slide .down { color: #b34700; } .council-slide .flat { color: #666; }
-.council-slide table { border-collapse: collapse; width: 100%; font-size: calc(14px * var(--s)); }
-.council-slide th { background: #0072B2; color: white; text-align: left; padding: .3em .4em; }
-.council-slide td { padding: .25em .4em; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
-.council-slide p.text { margin: .3em 0; line-height: 1.35; }
-.council-slide.only-text p.text { font-size: 1.3em; }
-.council-footer { color: #666; font-size: calc(12px * var(--s)); }
-</style>"""
+_SLIDE_CSS = f"<style>{SLIDE_CSS}</style>"  # the report's slide styles, scaled by --s
 # Presentation mode: nothing on screen but the slide and its buttons; arrow keys move.
 _PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
@@ -573,12 +558,27 @@ def council_slide(slide, *, scale: float = 1.0, chart_height: int = 460, key: st
             f'{sub}{figures_html(slide)}{text_html(slide)}</div>')
     st.html(_SLIDE_CSS + head)
     if slide.chart:
-        st.plotly_chart(slide_figure(slide.chart, scale=scale, height=chart_height), theme=None,
-                        key=f"council-chart-{key}", config={"displaylogo": False})
+        st.plotly_chart(cached(slide_figure, slide.chart, scale, chart_height), theme=None,
+                        key=f"council-chart-{key}", config={"displaylogo": False, "displayModeBar": False})
     if slide.table is not None:
         st.html(_SLIDE_CSS + f'<div class="council-slide" style="--s:{scale}">'
                 f'{table_html(slide.table)}</div>')
     st.html(f'<div class="council-footer" style="--s:{scale}">{html.escape(slide.footer)}</div>')
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _council_deck(path: str, version: int, period: int, municipality_id: str,
+                  snapshot_id: int | None, include: tuple[str, ...]) -> list:
+    content = _cached("council_content", path, version, (period, municipality_id, snapshot_id))
+    return council.slides(content, include)
+
+
+def council_deck(period: int, municipality_id: str, snapshot_id: int | None,
+                 include: tuple[str, ...]) -> list:
+    """The slides of the chosen sections, cut from the cached council content (one build of
+    the content serves every choice of sections)."""
+    return _council_deck(database().path, data_version(), period, municipality_id, snapshot_id,
+                         tuple(include))
 
 
 def presenting() -> bool:
@@ -661,32 +661,3 @@ def recommendation_editor(row, period: int) -> None:
             st.error(str(exc))
         else:
             st.rerun()
-
-
-# -- the region --------------------------------------------------------------------------------
-
-def region_overview(f: Filters) -> None:
-    """The Overview page at region level: municipalities compared, each opening on a click."""
-    data = view("region_overview", f.period, f.region_id, f.direction)
-    st.title(f"Обзор за {f.year} учебный год")
-    st.caption(f"{f.municipality_name} · муниципалитетов: {len(data.municipalities)}")
-    region = data.region
-    cols = st.columns(3)
-    metric(cols[0], "Соответствие по школам региона", region.get("compliance"), region.get("change"),
-           help="Σ баллов всех школ региона / Σ максимальных баллов по заполненным показателям.")
-    depts = data.municipalities["department"]
-    metric(cols[1], "Управления образования (медиана)", depts.median() if depts.notna().any() else None,
-           help="Медиана соответствия муниципальным показателям среди управлений образования.")
-    metric(cols[2], "Полнота данных", region.get("completeness"))
-    cols[2].caption(f"Сдали данные: {int(region.get('units_submitted', 0))} из "
-                    f"{int(region.get('units', 0))} школ")
-    st.markdown("**Школы региона по уровням:** " + " · ".join(
-        f"{LEVEL_LABELS[lv]}: {data.levels[lv]}" for lv in LEVELS))
-    open_municipality_picker(f, key="find-muni")
-    title = (f"Муниципалитеты: {len(data.shown) // 2} лучших и {len(data.shown) - len(data.shown) // 2} "
-             f"отстающих из {len(data.municipalities)}, {f.year}" if data.trimmed else
-             f"Муниципалитеты: соответствие школ и управлений образования, {f.year}")
-    chart(cached(charts.municipality_bars, data.shown, title), cached(charts.municipality_table, data.municipalities),
-          key="region-bars", filename=xlsx_name("муниципалитеты", f), on_pick=open_municipality,
-          hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
-               "управления образования. Полный список — в таблице под графиком.")

@@ -20,8 +20,8 @@ snapshot_key = "council_snapshot"
 
 if ui.presenting():
     shown = ui.presentation_choices()
-    ui.present(ui.view("council_deck", shown["council_year"], f.municipality_id, shown[snapshot_key],
-                       tuple(shown["council_slides"])), shown["council_screen"])
+    ui.present(ui.council_deck(shown["council_year"], f.municipality_id, shown[snapshot_key],
+                               shown["council_slides"]), shown["council_screen"])
     st.stop()
 
 st.title("Педсовет")
@@ -54,7 +54,7 @@ with st.expander(f"Разделы презентации: {len(st.session_state.
                             format_func=council.SLIDES.get, key="council_slides",
                             label_visibility="collapsed")
 content = ui.view("council_content", year, f.municipality_id, snapshot)
-deck = ui.view("council_deck", year, f.municipality_id, snapshot, tuple(chosen))
+deck = ui.council_deck(year, f.municipality_id, snapshot, chosen)
 st.markdown(f"**{council.count_slides(len(deck))}** · {content.data_date}")
 
 cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")

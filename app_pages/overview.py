@@ -4,11 +4,35 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures import LEVEL_LABELS
+from indicators.measures import LEVEL_LABELS, LEVELS
+from indicators.views.common import best_and_last_words
 
 f = ui.filters(region_view=True)
-if f.region_wide:
-    ui.region_overview(f)
+if f.region_wide:  # the whole region: its municipalities compared, each opening on a click
+    region_data = ui.view("region_overview", f.period, f.region_id, f.direction)
+    region = region_data.region
+    st.title(f"Обзор за {f.year} учебный год")
+    st.caption(f"{f.municipality_name} · муниципалитетов: {len(region_data.municipalities)}")
+    cols = st.columns(3)
+    ui.metric(cols[0], "Соответствие по школам региона", region.get("compliance"), region.get("change"),
+              help="Σ баллов всех школ региона / Σ максимальных баллов по заполненным показателям.")
+    depts = region_data.municipalities["department"]
+    ui.metric(cols[1], "Управления образования (медиана)", depts.median() if depts.notna().any() else None,
+              help="Медиана соответствия муниципальным показателям среди управлений образования.")
+    ui.metric(cols[2], "Полнота данных", region.get("completeness"))
+    cols[2].caption(f"Сдали данные: {int(region.get('units_submitted', 0))} из "
+                    f"{int(region.get('units', 0))} школ")
+    st.markdown("**Школы региона по уровням:** " + " · ".join(
+        f"{LEVEL_LABELS[lv]}: {region_data.levels[lv]}" for lv in LEVELS))
+    ui.open_municipality_picker(f, key="find-muni")
+    part = best_and_last_words(len(region_data.shown), len(region_data.municipalities))
+    title = (f"Муниципалитеты: {part}, {f.year}" if part else
+             f"Муниципалитеты: соответствие школ и управлений образования, {f.year}")
+    ui.chart(ui.cached(charts.municipality_bars, region_data.shown, title),
+             ui.cached(charts.municipality_table, region_data.municipalities),
+             key="region-bars", filename=ui.xlsx_name("муниципалитеты", f), on_pick=ui.open_municipality,
+             hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
+                  "управления образования. Полный список — в таблице под графиком.")
     st.stop()
 data = ui.view("overview", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
 muni, dept = data.municipality, data.department
@@ -39,12 +63,12 @@ if len(data.not_submitted):
 if f.school_ids or f.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
-trimmed = len(data.shown) < len(data.schools)
-if trimmed:
-    st.caption(f"Школ {len(data.schools)}: графики показывают {len(data.shown) // 2} лучших и "
-               f"{len(data.shown) - len(data.shown) // 2} отстающих, все — в таблицах под графиками.")
+part = best_and_last_words(len(data.shown), len(data.schools))
+if part:
+    st.caption(f"Школ {len(data.schools)}: графики показывают {part.rsplit(' из ', 1)[0]}, "
+               "все — в таблицах под графиками.")
     ui.find_school(data.schools, key="find-school")
-which = f"{len(data.shown) // 2} лучших и {len(data.shown) - len(data.shown) // 2} отстающих школ" if trimmed else "школ"
+which = f"школ ({part})" if part else "школ"
 ui.chart(
     ui.cached(charts.compliance_bars, data.shown, f"Соответствие {which} критериям, {f.year}", data.thresholds),
     ui.cached(charts.compliance_table, data.schools),
@@ -52,7 +76,7 @@ ui.chart(
 )
 ui.chart(
     ui.cached(charts.criteria_heatmap, data.by_criterion,
-              f"{'Школы' if not trimmed else which.capitalize()} × группы критериев, {f.year}"),
+              f"Школы{f' ({part})' if part else ''} × группы критериев, {f.year}"),
     ui.cached(charts.heatmap_table, data.by_criterion),
     key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f), clickable_schools=True,
 )

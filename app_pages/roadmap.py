@@ -9,7 +9,7 @@ import ui
 from indicators import charts
 from indicators.measures import period_label
 from indicators.roadmaps import set_due_dates
-from indicators.views.common import best_and_last
+from indicators.views.common import best_and_last, best_and_last_words
 
 f = ui.filters()
 maps = ui.view("roadmaps")
@@ -64,8 +64,8 @@ ui.chart(ui.cached(charts.timeline, data.history, data.events, f"Меропри�
          filename=ui.xlsx_name("дорожная_карта", f))
 if unit == f.municipality_id and len(data.by_school):
     drawn = ui.cached(best_and_last, data.by_school, "execution")
-    who = ("школами" if len(drawn) == len(data.by_school) else
-           f"школами: {len(drawn) // 2} лучших и {len(drawn) - len(drawn) // 2} отстающих из {len(data.by_school)}")
+    part = best_and_last_words(len(drawn), len(data.by_school))
+    who = f"школами: {part}" if part else "школами"
     ui.chart(ui.cached(charts.school_execution, drawn, f"Выполнение мероприятий {who}, {f.year}"),
              ui.cached(charts.school_execution_table, data.by_school), key="roadmap-schools",
              filename=ui.xlsx_name("мероприятия_школ", f), clickable_schools=True)

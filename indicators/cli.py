@@ -149,10 +149,10 @@ def _status(_args: argparse.Namespace) -> int:
     if years:
         agg = aggregate_compliance(db, [years[-1]])
         munis = agg[agg.unit_kind == "municipality"]
-        if len(munis) > 10:
+        if len(munis) > 10:  # a region or a country: one line, the figures are on the Overview
             print(f"Муниципалитетов с данными за {period_label(years[-1])}: {len(munis)} "
                   "(по каждому — на странице «Обзор»).")
-            munis = munis.head(0)
+            return 0
         for row in munis.itertuples():
             value = "нет данных" if row.compliance != row.compliance else f"{row.compliance:.0%}"
             print(f"{row.short_name}, {period_label(years[-1])}: соответствие по школам {value}")

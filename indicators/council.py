@@ -213,12 +213,12 @@ def _roadmaps(db: Database, period: int, municipality_id: str, today: date) -> p
         r = roadmap(db, d[0], period, municipality_id, municipality_id, today)
         if period not in r.years:
             continue
-        by_school = r.by_school
-        done, counted = int(by_school["done"].sum()), int(by_school["counted"].sum())
+        done, counted = int(r.by_school["done"].sum()), int(r.by_school["counted"].sum())
+        year = r.by_year[r.by_year["period"] == period]
         rows.append(dict(title=d[1], short_title=d[2], department=r.execution,
                          schools=done / counted if counted else None, change=r.change,
-                         overdue=len(r.overdue), done=int(r.by_year.loc[r.by_year["period"] == period, "done"].sum()),
-                         counted=int(r.by_year.loc[r.by_year["period"] == period, "counted"].sum())))
+                         overdue=len(r.overdue), done=int(year["done"].sum()),
+                         counted=int(year["counted"].sum())))
     return pd.DataFrame(rows, columns=["title", "short_title", "department", "schools", "change",
                                        "overdue", "done", "counted"])
 

@@ -19,27 +19,34 @@ from .council import SLIDES, Council, Slide
 
 CHART_WIDTH, CHART_HEIGHT = 1000, 470   # px: fits A4 landscape's printable width and a page
 
-CSS = """
-:root { --ink: #222; --muted: #666; --accent: #0072B2; }
-body { font-family: Arial, 'Segoe UI', sans-serif; color: var(--ink); margin: 0; background: #f4f5f7; }
+# A slide's own look, shared with the app's preview and presentation mode (ui.council_slide):
+# every size is a multiple of --s, 1 here, larger on a projector.
+SLIDE_CSS = """
+.council-slide { font-size: calc(16px * var(--s)); color: #222; line-height: 1.3; }
+.council-slide h2 { font-size: calc(30px * var(--s)); margin: 0; padding: 0; line-height: 1.2; }
+.council-slide .subtitle { color: #666; margin: 0 0 .5em; }
+.council-slide .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: calc(12px * var(--s)); }
+.council-slide .figure { background: #f3f6f9; padding: calc(10px * var(--s)) calc(14px * var(--s)); border-radius: 4px; }
+.council-slide .figure .value { font-size: calc(46px * var(--s)); font-weight: bold; color: #0072B2; line-height: 1.15; }
+.council-slide .figure .label { font-size: 1.15em; }
+.council-slide .up { color: #007a5a; } .council-slide .down { color: #b34700; } .council-slide .flat { color: #666; }
+.council-slide table { border-collapse: collapse; width: 100%; font-size: calc(14px * var(--s)); }
+.council-slide th { background: #0072B2; color: white; text-align: left; padding: .3em .4em; }
+.council-slide td { padding: .25em .4em; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
+.council-slide p.text { margin: .3em 0; line-height: 1.35; }
+.council-slide.only-text p.text { font-size: 1.3em; }
+.council-footer { color: #666; font-size: calc(12px * var(--s)); }
+"""
+CSS = SLIDE_CSS + """
+body { font-family: Arial, 'Segoe UI', sans-serif; color: #222; margin: 0; background: #f4f5f7; }
 main { max-width: 1060px; margin: 0 auto; padding: 16px; }
 section.slide { background: white; margin: 16px 0; padding: 24px 28px; border-radius: 6px;
-                box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+                box-shadow: 0 1px 3px rgba(0,0,0,.12); --s: 1; }
 h1 { font-size: 34px; margin: 40px 0 12px; }
-h2 { font-size: 26px; margin: 0 0 4px; }
-.subtitle { color: var(--muted); margin: 0 0 12px; font-size: 16px; }
-.footer { color: var(--muted); font-size: 12px; margin-top: 10px; border-top: 1px solid #eee; padding-top: 6px; }
-.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; }
-.figure { background: #f3f6f9; padding: 14px; border-radius: 4px; }
-.figure .value { font-size: 34px; font-weight: bold; color: var(--accent); }
-.figure .label { font-size: 15px; margin-top: 4px; }
-.figure .up { color: #007a5a; } .figure .down { color: #b34700; } .figure .flat { color: var(--muted); }
-table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0; }
-th { background: var(--accent); color: white; text-align: left; padding: 6px; }
-td { padding: 5px 6px; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
-p.text { font-size: 16px; line-height: 1.4; }
+.footer { color: #666; font-size: 12px; margin-top: 10px; border-top: 1px solid #eee; padding-top: 6px; }
+.council-slide table { margin: 8px 0; }
 dl.filters { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; font-size: 17px; }
-dl.filters dt { color: var(--muted); } dl.filters dd { margin: 0; }
+dl.filters dt { color: #666; } dl.filters dd { margin: 0; }
 .chart { width: """ + str(CHART_WIDTH) + """px; max-width: 100%; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -86,7 +93,7 @@ def _cover(c: Council, include, today: date) -> str:
             ("Данные", c.data_date.capitalize()), ("Подготовлено", f"{today:%d.%m.%Y}"),
             ("Разделы", ", ".join(chosen))]
     items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
-    return (f'<section class="slide cover"><h1>Объективность и качество оценки: итоги учебного '
+    return (f'<section class="slide council-slide cover"><h1>Объективность и качество оценки: итоги учебного '
             f'года</h1><p class="subtitle">Августовский педагогический совет</p>'
             f'<dl class="filters">{items}</dl>'
             f'<div class="footer">{_e(c.municipality)} · {_e(c.data_date)}</div></section>')
@@ -94,7 +101,7 @@ def _cover(c: Council, include, today: date) -> str:
 
 def _section(s: Slide, chart: str) -> str:
     sub = f'<p class="subtitle">{_e(s.subtitle)}</p>' if s.subtitle else ""
-    return (f'<section class="slide" data-key="{s.key}"><h2>{_e(s.title)}</h2>{sub}'
+    return (f'<section class="slide council-slide" data-key="{s.key}"><h2>{_e(s.title)}</h2>{sub}'
             + figures_html(s) + text_html(s) + chart
             + (table_html(s.table) if s.table is not None else "")
             + f'<div class="footer">{_e(s.footer)}</div></section>')

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .db import Database
+from .roadmaps import is_school_event
 from .writes import log_event, set_meta
 
 PERIODS = tuple(range(2015, 2025))
@@ -145,8 +146,6 @@ def generate(db: Database, scale: str) -> dict[str, int]:
 def _event_statuses(cur) -> None:
     """Each municipality follows one municipal roadmap (in turn) and every unit the regional one;
     statuses over the years each roadmap spans, school events for the schools too."""
-    from .roadmaps import is_school_event
-
     events = cur.execute("SELECT e.id, e.direction_id, e.responsible, d.period_from, d.period_to, "
                          "d.scope FROM roadmap_event e JOIN direction d ON d.id = e.direction_id").df()
     events["school"] = events["responsible"].map(is_school_event)

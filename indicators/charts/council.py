@@ -13,7 +13,7 @@ from ..council import ChartSpec
 from .base import FONT, percent
 
 
-def slide_figure(spec: ChartSpec, *, scale: float = 1.0, height: int = 520,
+def slide_figure(spec: ChartSpec, scale: float = 1.0, height: int = 520,
                  width: int | None = None) -> go.Figure:
     size = round(14 * scale)
     fig = go.Figure()

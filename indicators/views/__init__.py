@@ -21,7 +21,6 @@ from .common import (  # noqa: F401
 )
 from .council import (  # noqa: F401
     council_content,
-    council_deck,
     council_snapshots,
     school_recommendation,
 )

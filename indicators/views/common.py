@@ -25,6 +25,13 @@ def best_and_last(frame: pd.DataFrame, column: str, n: int = DRAWN) -> pd.DataFr
     return pd.concat([valued.head(n), valued.tail(n)]).drop_duplicates().reset_index(drop=True)
 
 
+def best_and_last_words(drawn: int, total: int) -> str | None:
+    """«15 лучших и 15 отстающих из 95» when a chart draws part of its list, else None."""
+    if drawn >= total:
+        return None
+    return f"{drawn // 2} лучших и {drawn - drawn // 2} отстающих из {total}"
+
+
 def database_flags(db: Database) -> dict[str, str]:
     """What kind of data the database holds: ``demo`` = "1" for the demo, ``synthetic`` = the
     generated scale."""

@@ -17,12 +17,6 @@ def council_content(db: Database, period: int, municipality_id: str,
     return council.build(db, period, municipality_id)
 
 
-def council_deck(db: Database, period: int, municipality_id: str, snapshot_id: int | None,
-                 include: tuple[str, ...]) -> list[council.Slide]:
-    """The slides of the chosen sections (what the page previews and presents)."""
-    return council.slides(council_content(db, period, municipality_id, snapshot_id), include)
-
-
 def council_snapshots(db: Database, municipality_id: str, period: int) -> pd.DataFrame:
     return council.snapshots(db, municipality_id, period)
 

@@ -15,16 +15,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators import batches, charts, config, council, recommendations, views
+from indicators import config, views
+from indicators.measures import recommendations
 from indicators.charts import is_missing, percent, points
-from indicators.charts.council import slide_figure
-from indicators.council_html import SLIDE_CSS, figures_html, table_html, text_html
-from indicators.db import Database
-from indicators.exports import frames_to_xlsx
-from indicators.measures import LEVEL_LABELS, LEVELS, period_label
-from indicators.setup import ready_db
-from indicators.sheets import EVENT_STATUS_LABELS, format_score, score_choices
+from indicators.council.figures import slide_figure
+from indicators.council.report_html import SLIDE_CSS, figures_html, table_html, text_html
+from indicators.store.database import Database
+from indicators.exchange.export import frames_to_xlsx
+from indicators.words import LEVEL_LABELS, LEVELS, period_label
+from indicators.ready import ready_db
+from indicators.exchange.sheets import EVENT_STATUS_LABELS, format_score, score_choices
 from indicators.views.common import INTERNAL_COLUMNS
+from indicators.council.slides import slides
+from indicators.exchange.edits import plan_edits, plan_event_edits, save_edits
 
 SCHOOL_PAGE = "app_pages/school.py"
 # The app's pages, in menu order: (file, title, icon, url path); app.py registers them.
@@ -466,7 +469,7 @@ def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: 
         saved = st.form_submit_button("Сохранить изменения", type="primary",
                                       key=f"save-{unit_id}-{period}")
     if saved:
-        _save(batches.plan_edits(database(), unit_id, period, edited))
+        _save(plan_edits(database(), unit_id, period, edited))
     if message := st.session_state.pop("edit_message", None):
         st.success(message)
 
@@ -476,7 +479,7 @@ def _save(plan) -> None:
     if plan.ok and plan.counts["new"] + plan.counts["changed"] == 0:
         st.info("Изменений нет.")
     elif plan.ok:
-        batches.save_edits(database(), plan, user())
+        save_edits(database(), plan, user())
         st.session_state["edit_message"] = (
             f"Сохранено: изменено значений {len(plan.changes)}. Журнал — на странице «Журнал изменений».")
         st.rerun()
@@ -509,7 +512,7 @@ def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
     if saved:
         edited = edited.assign(done_on=[d.date() if isinstance(d, pd.Timestamp) else d
                                         for d in edited["done_on"]])
-        _save(batches.plan_event_edits(database(), unit_id, period, edited))
+        _save(plan_event_edits(database(), unit_id, period, edited))
     if message := st.session_state.pop("edit_message", None):
         st.success(message)
 
@@ -570,7 +573,7 @@ def council_slide(slide, *, scale: float = 1.0, chart_height: int = 460, key: st
 def _council_deck(path: str, version: int, period: int, municipality_id: str,
                   snapshot_id: int | None, include: tuple[str, ...]) -> list:
     content = _cached("council_content", path, version, (period, municipality_id, snapshot_id))
-    return council.slides(content, include)
+    return slides(content, include)
 
 
 def council_deck(period: int, municipality_id: str, snapshot_id: int | None,

@@ -5,17 +5,19 @@ targeted recommendations of the schools that need support."""
 import streamlit as st
 
 import ui
-from indicators import council
-from indicators.council_html import build_html
-from indicators.council_pptx import build_pptx
-from indicators.measures import period_label
-from indicators.recommendations import recommendation_table
+from indicators.council.report_html import build_html
+from indicators.council.deck_pptx import build_pptx
+from indicators.words import period_label
+from indicators.measures.recommendations import recommendation_table
+from indicators.council.content import default_period
+from indicators.council.slides import SLIDES, count_slides
+from indicators.council import snapshots
 
 f = ui.filters()
 years = list(f.periods)
 year = st.session_state.get("council_year")
 if year not in years:
-    st.session_state["council_year"] = council.default_period(years)
+    st.session_state["council_year"] = default_period(years)
 snapshot_key = "council_snapshot"
 
 if ui.presenting():
@@ -42,20 +44,20 @@ snapshot = cols[1].selectbox("Цифры", list(labels), format_func=labels.get,
 
 def freeze() -> None:
     """Store the numbers as they are now and show them (a callback: it runs before the picker)."""
-    st.session_state[snapshot_key] = council.freeze(ui.database(), year, f.municipality_id, ui.user())
+    st.session_state[snapshot_key] = snapshots.freeze(ui.database(), year, f.municipality_id, ui.user())
 
 
 cols[2].space("small")
 cols[2].button("Зафиксировать данные сейчас", on_click=freeze, use_container_width=True)
 
-with st.expander(f"Разделы презентации: {len(st.session_state.get('council_slides', council.SLIDES))} "
-                 f"из {len(council.SLIDES)}"):
-    chosen = st.multiselect("Слайды", list(council.SLIDES), default=list(council.SLIDES),
-                            format_func=council.SLIDES.get, key="council_slides",
+with st.expander(f"Разделы презентации: {len(st.session_state.get('council_slides', SLIDES))} "
+                 f"из {len(SLIDES)}"):
+    chosen = st.multiselect("Слайды", list(SLIDES), default=list(SLIDES),
+                            format_func=SLIDES.get, key="council_slides",
                             label_visibility="collapsed")
 content = ui.view("council_content", year, f.municipality_id, snapshot)
 deck = ui.council_deck(year, f.municipality_id, snapshot, chosen)
-st.markdown(f"**{council.count_slides(len(deck))}** · {content.data_date}")
+st.markdown(f"**{count_slides(len(deck))}** · {content.data_date}")
 
 cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
 screen = cols[0].selectbox("Экран проектора", list(ui.SCREENS), key="council_screen")

@@ -6,9 +6,12 @@ import hashlib
 import streamlit as st
 
 import ui
-from indicators import batches, catalog_file, exports, imports, template
-from indicators.batches import RefusedError
-from indicators.measures import period_label
+from indicators.exchange import catalog_file, export, template
+from indicators.exchange.edits import RefusedError
+from indicators.words import period_label
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import plan_import
+from indicators.exchange.edits import set_submission, submission_table, undo_last
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,7 +55,7 @@ with tab_import:
         key = (digest, f.period, db.data_version())
         if st.session_state.get("plan_key") != key:
             bar = st.progress(0.0, text="Проверяю файлы…")
-            plan = imports.plan_import(
+            plan = plan_import(
                 db, files, f.period,
                 progress=lambda done, total, name: bar.progress(done / total, text=f"Проверяю «{name}»…"))
             bar.empty()
@@ -61,7 +64,7 @@ with tab_import:
         ui.show_plan(plan)
         if plan.ok:
             if st.button("Применить: записать в базу", type="primary", key="apply"):
-                batch = imports.apply_import(db, plan, ui.user())
+                batch = apply_import(db, plan, ui.user())
                 st.session_state["upload_round"] = round_ + 1
                 st.session_state["last_message"] = (
                     f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
@@ -77,7 +80,7 @@ with tab_import:
                     f"{last['changed']}).")
         if st.button("Отменить последнюю загрузку", key="undo"):
             try:
-                batches.undo_last(db, ui.user())
+                undo_last(db, ui.user())
                 st.session_state["last_message"] = f"Загрузка № {int(last['id'])} отменена: значения возвращены."
                 st.rerun()
             except RefusedError as exc:
@@ -90,7 +93,7 @@ with tab_accept:
         st.warning(f"Не сдали данные за {f.year}: " + ", ".join(missing["short_name"]))
     else:
         st.success(f"Все школы сдали данные за {f.year}.")
-    st.dataframe(ui.cached(batches.submission_table, status), hide_index=True, key="submissions")
+    st.dataframe(ui.cached(submission_table, status), hide_index=True, key="submissions")
     st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
                 "блокировка не снята (снятие записывается в журнал).")
     units = dict(zip(status["org_unit_id"], status["short_name"]))
@@ -100,7 +103,7 @@ with tab_accept:
                                           ("unlock", "Снять блокировку"))):
         if col.button(label, key=f"submission-{action}", use_container_width=True):
             try:
-                batches.set_submission(db, unit, f.period, action, ui.user())
+                set_submission(db, unit, f.period, action, ui.user())
                 st.session_state["accept_message"] = f"{units[unit]}: {label.lower()} — готово."
                 st.rerun()
             except RefusedError as exc:
@@ -112,13 +115,13 @@ with tab_export:
     st.markdown("Выгрузка в Excel: по листу на таблицу (организации, показатели, оценки, сдача "
                 "данных, мероприятия и их статусы, журнал изменений), заголовки по-русски.")
     cols = st.columns(2)
-    cols[0].download_button("Вся база (.xlsx)", data=lambda: exports.export_database(db),
+    cols[0].download_button("Вся база (.xlsx)", data=lambda: export.export_database(db),
                             file_name="база_целиком.xlsx", mime=XLSX, key="export-all",
                             use_container_width=True)
     chosen = list(f.school_ids) or None
     cols[1].download_button(
         f"{f.year}" + (f", выбранные школы: {len(chosen)}" if chosen else ", все школы") + " (.xlsx)",
-        data=lambda: exports.export_database(db, f.period, chosen),
+        data=lambda: export.export_database(db, f.period, chosen),
         file_name=f"выгрузка_{period_label(f.period).replace('/', '-')}.xlsx", mime=XLSX,
         key="export-filtered", use_container_width=True)
 

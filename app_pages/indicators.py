@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.charts import percent
-from indicators.views.indicators import not_meeting_table, unlinked_table
+from indicators.views.by_indicator import not_meeting_table, unlinked_table
 
 f = ui.filters()
 scope = (f.period, f.municipality_id, f.school_ids, f.levels, f.direction)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from indicators.batches import log_table
+from indicators.store.changelog import log_table
 
 f = ui.filters()
 st.title("Журнал изменений")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures import LEVEL_LABELS, LEVELS
+from indicators.words import LEVEL_LABELS, LEVELS
 from indicators.views.common import best_and_last_words
 
 f = ui.filters(region_view=True)

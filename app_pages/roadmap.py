@@ -7,8 +7,8 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures import period_label
-from indicators.roadmaps import set_due_dates
+from indicators.words import period_label
+from indicators.measures.roadmap import set_due_dates
 from indicators.views.common import best_and_last, best_and_last_words
 
 f = ui.filters()

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures import LEVEL_LABELS, STAGE_STATUS_LABELS
+from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
 
 f = ui.filters()
 school_id = ui.pick_school(f)

@@ -4,8 +4,8 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.dynamics import RATING_COLOR_NAMES, RATINGS
-from indicators.measures import period_label
+from indicators.measures.change import RATING_COLOR_NAMES, RATINGS
+from indicators.words import period_label
 
 f = ui.filters(region_view=True)
 region = f.region_wide  # the whole region: municipalities in place of schools

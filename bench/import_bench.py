@@ -20,11 +20,12 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from indicators.catalog import sync_catalog
-from indicators.db import Database
-from indicators.imports import apply_import, plan_import
-from indicators.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS
-from indicators.writes import upsert
+from indicators.catalog.tables import sync_catalog
+from indicators.store.database import Database
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import plan_import
+from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS
+from indicators.store.upsert import upsert
 
 SCHOOLS = 1000
 YEAR = 2024

@@ -139,7 +139,7 @@ def measure_pages(scale: str) -> dict:
     os.environ["QUALITY_DB"] = str(_db_path(scale))
     from streamlit.testing.v1 import AppTest
 
-    from indicators.setup import ready_db
+    from indicators.ready import ready_db
 
     app = str(ROOT / "app.py")
 

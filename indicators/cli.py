@@ -10,18 +10,24 @@ import os
 import sys
 from pathlib import Path
 
-from . import config, council, demo, generate
-from .council_html import build_html
-from .council_pptx import build_pptx
-from .catalog import CatalogError
-from .db import DatabaseBusyError
-from .measures import aggregate_compliance, period_label, periods
-from .batches import RefusedError, last_import, undo_last
-from .exports import export_database
-from .imports import apply_import, plan_import
-from .setup import ready_db
-from .sheets import ValueProblem, parse_year
-from .template import TemplateError, build_template
+from indicators import config
+from indicators.synthetic import demo, generate
+from indicators.council.report_html import build_html
+from indicators.council.deck_pptx import build_pptx
+from indicators.catalog.tables import CatalogError
+from indicators.store.database import DatabaseBusyError
+from indicators.measures.compliance import aggregate_compliance, periods
+from indicators.words import period_label
+from indicators.exchange.edits import RefusedError, last_import, undo_last
+from indicators.exchange.export import export_database
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import plan_import
+from indicators.ready import ready_db
+from indicators.exchange.sheets import ValueProblem, parse_year
+from indicators.exchange.template import TemplateError, build_template
+from indicators.council.content import build
+from indicators.council.slides import SLIDES, count_slides, slides
+from indicators.council.snapshots import SnapshotError, freeze, load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="файл .pptx")
     p.add_argument("--html", help="ещё и отчёт в один файл .html")
     p.add_argument("--municipality", help="код муниципалитета (если их несколько)")
-    p.add_argument("--slides", help="какие слайды, через запятую: " + ", ".join(council.SLIDES)
+    p.add_argument("--slides", help="какие слайды, через запятую: " + ", ".join(SLIDES)
                    + " (по умолчанию — все)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--snapshot", type=int, help="взять цифры из сохранённого снимка № …")
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError,
-            council.SnapshotError, generate.GenerateError) as exc:
+            SnapshotError, generate.GenerateError) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1
 
@@ -246,11 +252,11 @@ def _council(args: argparse.Namespace) -> int:
     include = None
     if args.slides:
         include = [k.strip() for k in args.slides.split(",") if k.strip()]
-        unknown = [k for k in include if k not in council.SLIDES]
+        unknown = [k for k in include if k not in SLIDES]
         if unknown:
-            raise CliError(f"неизвестные слайды: {', '.join(unknown)}; есть: {', '.join(council.SLIDES)}")
+            raise CliError(f"неизвестные слайды: {', '.join(unknown)}; есть: {', '.join(SLIDES)}")
     if args.snapshot:
-        content = council.load(db, args.snapshot)
+        content = load(db, args.snapshot)
         if (content.municipality_id, content.period) != (muni, year):
             raise CliError(f"снимок № {args.snapshot} сделан за {content.year}, а не за "
                            f"{period_label(year)}")
@@ -258,12 +264,12 @@ def _council(args: argparse.Namespace) -> int:
         if year not in periods(db):
             raise CliError(f"за {period_label(year)} в базе нет данных")
         if args.freeze:
-            content = council.load(db, council.freeze(db, year, muni, _user(args)))
+            content = load(db, freeze(db, year, muni, _user(args)))
         else:
-            content = council.build(db, year, muni)
-    deck = council.slides(content, include)
+            content = build(db, year, muni)
+    deck = slides(content, include)
     write_file(Path(args.out), build_pptx(deck))
-    print(f"Презентация записана в {args.out}: {council.count_slides(len(deck))}, {content.data_date}.")
+    print(f"Презентация записана в {args.out}: {count_slides(len(deck))}, {content.data_date}.")
     if args.html:
         write_file(Path(args.html), build_html(content, deck, include).encode("utf-8"))
         print(f"Отчёт HTML записан в {args.html}.")

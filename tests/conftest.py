@@ -31,11 +31,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from indicators import db as db_module
-from indicators.catalog import sync_catalog
-from indicators.db import Database
-from indicators.setup import ready_db
-from indicators.writes import upsert
+from indicators.store import database as db_module
+from indicators.catalog.tables import sync_catalog
+from indicators.store.database import Database
+from indicators.ready import ready_db
+from indicators.store.upsert import upsert
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 NA = "na"

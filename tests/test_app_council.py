@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import council
-from indicators.demo import MUNICIPALITY_ID
-from indicators.measures import period_label
-from indicators.recommendations import needing_support
-from indicators.setup import ready_db
+from indicators.synthetic.demo import MUNICIPALITY_ID
+from indicators.words import period_label
+from indicators.measures.recommendations import needing_support
+from indicators.ready import ready_db
+from indicators.council.content import build
+from indicators.council.slides import count_slides, slides
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,10 +40,10 @@ def _button(at: AppTest, label: str):
 
 
 def test_the_page_shows_the_councils_numbers(app, demo_copy):
-    expected = council.build(ready_db(demo_copy), 2024, MUNICIPALITY_ID)
-    deck = council.slides(expected)
+    expected = build(ready_db(demo_copy), 2024, MUNICIPALITY_ID)
+    deck = slides(expected)
     assert app.selectbox(key="council_year").value == 2024
-    assert app.markdown[0].value.startswith(f"**{council.count_slides(len(deck))}** · данные на ")
+    assert app.markdown[0].value.startswith(f"**{count_slides(len(deck))}** · данные на ")
     app.selectbox(key="council_preview").set_value(1).run()       # the key-figures slide
     shown = _html(app)
     assert "Главные цифры 2024/25 учебного года" in shown

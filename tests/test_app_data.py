@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import views
 from indicators.charts import percent
-from indicators.demo import MUNICIPALITY_ID
-from indicators.setup import ready_db
-from indicators.template import build_template
+from indicators.synthetic.demo import MUNICIPALITY_ID
+from indicators.ready import ready_db
+from indicators.exchange.template import build_template
 
 ROOT = Path(__file__).resolve().parents[1]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import views
 from indicators.charts import percent
-from indicators.demo import MUNICIPALITY_ID
-from indicators.measures import period_label
-from indicators.setup import ready_db
+from indicators.synthetic.demo import MUNICIPALITY_ID
+from indicators.words import period_label
+from indicators.ready import ready_db
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
@@ -238,7 +238,7 @@ def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools)
 def test_each_roadmap_opens_with_its_execution(app, demo_path, direction, period):
     from datetime import date
 
-    from indicators.roadmaps import roadmap
+    from indicators.measures.roadmap import roadmap
     db = ready_db(demo_path)
     title = db.scalar("SELECT title FROM direction WHERE id = ?", [direction])
     app.query_params["year"] = period_label(period)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 import duckdb
-import pytest
 from openpyxl import load_workbook
 
 from tests.browser import ARTIFACTS, choose, cold_server, menu, open_app, page_errors

@@ -8,8 +8,8 @@ import re
 import pytest
 from pptx import Presentation
 
-from indicators import council
 from tests.browser import ARTIFACTS, choose, cold_server, page_errors
+from indicators.council.slides import count_slides
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_downloads_open_with_the_deck(browser, server, tmp_path):
     assert download.value.suggested_filename == "педсовет_2024-25.pptx"
     prs = Presentation(download.value.path())
     shown = page.get_by_text(re.compile(r"^\d+ слайд")).first.inner_text()
-    assert shown.startswith(council.count_slides(len(prs.slides)))
+    assert shown.startswith(count_slides(len(prs.slides)))
 
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Скачать отчёт (.html)").click()

@@ -142,7 +142,7 @@ def test_status_share_bars_add_up_to_the_schools_it_applies_to():
 
 
 def test_status_change_grid_names_every_colour_and_counts_schools():
-    from indicators.dynamics import Bands, grid_counts, place
+    from indicators.measures.change import Bands, grid_counts, place
     frame = pd.DataFrame({
         "org_unit_id": ["a", "b", "c"], "name": ["А", "Б", "В"], "short_name": ["А", "Б", "В"],
         "compliance": [0.95, 0.4, 0.7], "change": [0.12, -0.15, math.nan],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from indicators.db import Database
+from indicators.store.database import Database
 from tests.test_demo_cli import run_cli
 
 

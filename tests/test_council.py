@@ -4,7 +4,6 @@ in Chromium, the deck through LibreOffice, and the command line."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -17,26 +16,31 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
-from indicators import cli, council
-from indicators.council_html import build_html
-from indicators.council_pptx import LINE_EM, _lines, build_pptx, fit_size
-from indicators.demo import MUNICIPALITY_ID
-from indicators.measures import aggregate_compliance, compliance, period_label
-from indicators.setup import ready_db
-from indicators.writes import upsert
+from indicators import cli
+from indicators.council.report_html import build_html
+from indicators.council.deck_pptx import LINE_EM, _lines, build_pptx, fit_size
+from indicators.synthetic.demo import MUNICIPALITY_ID
+from indicators.measures.compliance import aggregate_compliance, compliance
+from indicators.words import period_label
+from indicators.ready import ready_db
+from indicators.store.upsert import upsert
+from indicators.council.content import Council, build, default_period, just_ended
+from indicators.council.slides import NAME_LIMIT, count_slides, shorten, slides
+from indicators.council.snapshots import SnapshotError, freeze, load, snapshots
+from indicators.charts.base import percent
 
 NOW = datetime(2025, 8, 20, 14, 30)
 
 
 def test_default_year_is_the_one_that_just_ended():
-    assert council.just_ended(date(2025, 8, 20)) == 2024
-    assert council.just_ended(date(2025, 3, 1)) == 2023
-    assert council.default_period([2022, 2023, 2024, 2025], date(2025, 8, 20)) == 2024
-    assert council.default_period([2025], date(2025, 8, 20)) == 2025   # nothing ended: the latest
+    assert just_ended(date(2025, 8, 20)) == 2024
+    assert just_ended(date(2025, 3, 1)) == 2023
+    assert default_period([2022, 2023, 2024, 2025], date(2025, 8, 20)) == 2024
+    assert default_period([2025], date(2025, 8, 20)) == 2025   # nothing ended: the latest
 
 
 def test_key_figures_by_hand(tiny_db):
-    c = council.build(tiny_db, 2024, "mun", NOW)
+    c = build(tiny_db, 2024, "mun", NOW)
     fig = c.figures.set_index("key")
     # 2024: (21 + 17) / (22 + 20); 2023: (19 + 4) / (22 + 22), sch-b sent nothing
     assert fig.loc["compliance", "value"] == pytest.approx(38 / 42)
@@ -52,14 +56,14 @@ def test_key_figures_by_hand(tiny_db):
     assert c.trend["schools"].tolist() == pytest.approx([(11 + 5) / (22 + 8), 23 / 44, 38 / 42])
     assert c.support.empty
 
-    deck = council.slides(c, ["key_figures"])
+    deck = slides(c, ["key_figures"])
     assert [(f.value, f.change, f.trend) for f in deck[0].figures[:3]] == [
         ("90 %", "+38 п.п. за год", 1), ("100 %", "", 0), ("91 %", "−9 п.п. за год", -1)]
     assert deck[0].footer.endswith("данные на 20.08.2025 14:30 (текущие)")
 
 
 def test_cycle_counts_and_support_by_hand(tiny_db):
-    c = council.build(tiny_db, 2023, "mun", NOW)
+    c = build(tiny_db, 2023, "mun", NOW)
     st = c.stages.set_index("stage")
     # sch-a: S06 = 0 (recommendations missing); sch-b: no data; sch-c: S05 = 0 (analysis missing)
     assert st.loc["recommendations", ["present", "partial", "missing", "no_data", "breaks"]].tolist() == [0, 0, 2, 1, 1]
@@ -70,34 +74,34 @@ def test_cycle_counts_and_support_by_hand(tiny_db):
 
 
 def test_a_snapshot_does_not_move_when_a_value_changes(tiny_db):
-    snap = council.freeze(tiny_db, 2024, "mun", "Иванова", NOW)
+    snap = freeze(tiny_db, 2024, "mun", "Иванова", NOW)
     with tiny_db.transaction() as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch-a", indicator_id="S06", period=2024, score=2)], dtype=object),
                user="тест", source="edit")
-    live = council.build(tiny_db, 2024, "mun")
-    frozen = council.load(tiny_db, snap)
+    live = build(tiny_db, 2024, "mun")
+    frozen = load(tiny_db, snap)
     assert live.figures.set_index("key").loc["compliance", "value"] == pytest.approx(39 / 42)
     assert frozen.figures.set_index("key").loc["compliance", "value"] == pytest.approx(38 / 42)
     assert frozen.snapshot_id == snap and frozen.as_of == NOW
     assert frozen.schools["compliance"].tolist() == pytest.approx([21 / 22, 17 / 20])
     assert live.schools["compliance"].tolist() == pytest.approx([22 / 22, 17 / 20])
     assert all(s.footer.endswith(f"данные на 20.08.2025 14:30 (снимок № {snap})")
-               for s in council.slides(frozen))
-    assert council.snapshots(tiny_db, "mun", 2024)[["id", "taken_by"]].values.tolist() == [[snap, "Иванова"]]
+               for s in slides(frozen))
+    assert snapshots(tiny_db, "mun", 2024)[["id", "taken_by"]].values.tolist() == [[snap, "Иванова"]]
     assert tiny_db.scalar("SELECT count(*) FROM change_log WHERE entity = 'council_snapshot'") == 1
-    with pytest.raises(council.SnapshotError, match="№ 99 не найден"):
-        council.load(tiny_db, 99)
+    with pytest.raises(SnapshotError, match="№ 99 не найден"):
+        load(tiny_db, 99)
 
 
 def test_slide_count_agrees_in_russian():
-    assert [council.count_slides(n) for n in (1, 3, 5, 11, 21, 22, 112)] == [
+    assert [count_slides(n) for n in (1, 3, 5, 11, 21, 22, 112)] == [
         "1 слайд", "3 слайда", "5 слайдов", "11 слайдов", "21 слайд", "22 слайда", "112 слайдов"]
 
 
 def test_shorten_keeps_names_in_their_box():
-    assert council.shorten("СОШ № 1") == "СОШ № 1"
-    cut = council.shorten("Муниципальное бюджетное общеобразовательное учреждение № 7", 28)
+    assert shorten("СОШ № 1") == "СОШ № 1"
+    cut = shorten("Муниципальное бюджетное общеобразовательное учреждение № 7", 28)
     assert len(cut) <= 28 and cut.endswith("…")
 
 
@@ -105,10 +109,10 @@ def test_shorten_keeps_names_in_their_box():
 
 @pytest.fixture(scope="module")
 def demo(demo_file):
-    from indicators import db as db_module
+    from indicators.store import database as db_module
 
     db = ready_db(demo_file)
-    content = council.build(db, 2024, MUNICIPALITY_ID)
+    content = build(db, 2024, MUNICIPALITY_ID)
     yield db, content
     db.close()
     db_module._open.pop(str(demo_file), None)
@@ -117,7 +121,7 @@ def demo(demo_file):
 @pytest.fixture(scope="module")
 def deck_file(demo, tmp_path_factory):
     _, content = demo
-    deck = council.slides(content)
+    deck = slides(content)
     path = tmp_path_factory.mktemp("council") / "deck.pptx"
     path.write_bytes(build_pptx(deck))
     return path, deck
@@ -195,16 +199,16 @@ def test_long_school_names_are_shortened_on_the_slides(tiny_db):
     with tiny_db.transaction() as cur:
         cur.execute("UPDATE org_unit SET short_name = 'Муниципальное бюджетное общеобразовательное "
                     "учреждение «Средняя школа имени героя»' WHERE id = 'sch-a'")
-    deck = council.slides(council.build(tiny_db, 2024, "mun"), ["schools", "criteria"])
-    assert all(len(c) <= council.NAME_LIMIT for c in deck[0].chart.categories)
-    assert all(len(c) <= council.NAME_LIMIT for c in deck[1].table["Школа"])
+    deck = slides(build(tiny_db, 2024, "mun"), ["schools", "criteria"])
+    assert all(len(c) <= NAME_LIMIT for c in deck[0].chart.categories)
+    assert all(len(c) <= NAME_LIMIT for c in deck[1].table["Школа"])
 
 
 def test_many_schools_split_across_slides(tiny_db):
-    c = council.build(tiny_db, 2024, "mun")
+    c = build(tiny_db, 2024, "mun")
     many = pd.concat([c.schools] * 10, ignore_index=True)  # 20 bars: two slides of 10
     many["short_name"] = [f"Школа {n}" for n in range(len(many))]
-    deck = council.slides(council.Council(**{**c.__dict__, "schools": many}), ["schools"])
+    deck = slides(Council(**{**c.__dict__, "schools": many}), ["schools"])
     assert [len(s.chart.categories) for s in deck] == [10, 10]
     assert deck[0].title.endswith("(1 из 2)")
 
@@ -228,7 +232,7 @@ def test_html_report_is_self_contained_with_the_numbers(demo, report, deck_file)
     assert text.count("Plotly.newPlot") == sum(1 for s in deck if s.chart)
     assert "size: A4 landscape" in text
     fig = content.figures.set_index("key")
-    assert f'<div class="value">{council.percent(fig.loc["compliance", "value"])}</div>' in text
+    assert f'<div class="value">{percent(fig.loc["compliance", "value"])}</div>' in text
     assert content.data_date in text and "Учебный год</dt><dd>2024/25" in text
 
 
@@ -303,7 +307,7 @@ def test_cli_refuses_bad_input_and_writes_nothing(demo_copy, monkeypatch, tmp_pa
     monkeypatch.setenv("QUALITY_DB", str(demo_copy))
     if "--snapshot" in args and args[-1] == "1":
         db = ready_db(demo_copy)
-        council.freeze(db, 2024, MUNICIPALITY_ID, "тест")
+        freeze(db, 2024, MUNICIPALITY_ID, "тест")
     out = tmp_path / "deck.pptx"
     assert cli.main(["council", *args, "--out", str(out)]) == 1
     assert message in capsys.readouterr().err

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from indicators import config
-from indicators import db as db_module
-from indicators.catalog import CatalogError, sync_catalog
-from indicators.db import Database
-from indicators.writes import upsert
+from indicators.store import database as db_module
+from indicators.catalog.tables import CatalogError, sync_catalog
+from indicators.store.database import Database
+from indicators.store.upsert import upsert
 
 CATALOG_TABLES = {  # table -> catalog file
     "direction": "directions.csv",

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from indicators.config import CATALOG_DIR
-from indicators.deadlines import parse_deadline
+from indicators.catalog.deadlines import parse_deadline
 
 # text → (kind, due in school year 2022/23 for a roadmap ending in 2023)
 EXPECTED = {

@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
-from indicators import db as db_module
-from indicators import demo
-from indicators import measures as m
-from indicators.setup import ready_db
+from indicators.store import database as db_module
+from indicators.synthetic import demo
+from indicators.ready import ready_db
+from indicators.measures.compliance import completeness, compliance, periods
+from indicators.measures.cycle import cycle_breaks
+from indicators.measures.selection import persistent_gaps
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = [2020, 2021, 2022, 2023, 2024]
@@ -28,7 +29,7 @@ CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
 
 def school_compliance(db, school: str) -> list[float]:
-    c = m.compliance(db, YEARS)
+    c = compliance(db, YEARS)
     return c[c.org_unit_id == school].sort_values("period")["compliance"].tolist()
 
 
@@ -38,7 +39,7 @@ def test_demo_shape(demo_db):
     """One region, one municipality, twelve schools, school years 2020/21 … 2024/25."""
     kinds = dict(demo_db.rows("SELECT kind, count(*) FROM org_unit GROUP BY kind"))
     assert kinds == {"region": 1, "municipality": 1, "school": 12}
-    assert m.periods(demo_db) == YEARS
+    assert periods(demo_db) == YEARS
     assert demo_db.scalar("SELECT count(*) FROM org_unit WHERE kind = 'school' "
                           "AND parent_id = ?", [demo.MUNICIPALITY_ID]) == 12
 
@@ -77,7 +78,7 @@ def test_declining_school_falls_every_year(demo_db):
 def test_broken_cycle_school_breaks_at_analysis_every_year(demo_db):
     """ООШ № 5 monitors but never analyses: the break is at «analysis» in every year."""
     for year in YEARS:
-        br = m.cycle_breaks(demo_db, year).set_index("org_unit_id")
+        br = cycle_breaks(demo_db, year).set_index("org_unit_id")
         assert br.loc["oosh-5", "break_stage"] == "analysis", year
         assert br.loc["oosh-5", "break_status"] == "missing", year
 
@@ -88,23 +89,23 @@ def test_silent_school_has_no_data_from_2023(demo_db):
                           "AND period IN (2023, 2024)") == 0
     assert demo_db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = 'nosh-7' "
                           "AND period = 2022") == 11
-    c = m.compliance(demo_db, [2023, 2024])
+    c = compliance(demo_db, [2023, 2024])
     rows = c[c.org_unit_id == "nosh-7"]
     assert rows["level"].tolist() == ["no_data", "no_data"]
     assert rows["compliance"].isna().all()
-    assert "nosh-7" in m.completeness(demo_db, 2024).query("not submitted")["org_unit_id"].tolist()
+    assert "nosh-7" in completeness(demo_db, 2024).query("not submitted")["org_unit_id"].tolist()
 
 
 def test_partial_and_persistent_gap_stories(demo_db):
     """The evening school sent only S01..S07 in 2023 (its S09 «n/a» mark came with the rest
     of the table, so 7 of 11 ≈ 64 %): «insufficient data»;
     СОШ № 11 never met S06 from 2022: a persistent gap in 2023 and 2024."""
-    c = m.compliance(demo_db, [2023])
+    c = compliance(demo_db, [2023])
     evening = c[c.org_unit_id == "evening"].iloc[0]
     assert (evening.expected, evening.assessed) == (11, 7)
     assert evening.level == "insufficient"
     for year in (2023, 2024):
-        gaps = m.persistent_gaps(demo_db, year)
+        gaps = persistent_gaps(demo_db, year)
         assert "S06" in gaps.loc[gaps.org_unit_id == "sosh-11", "indicator_id"].tolist(), year
 
 

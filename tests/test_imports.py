@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from indicators import batches
-from indicators.db import Database
-from indicators.imports import apply_import, plan_import
-from indicators.template import build_template
+from indicators.store.database import Database
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import plan_import
+from indicators.exchange.template import build_template
+from indicators.exchange.edits import RefusedError, last_import, plan_edits, save_edits, set_submission, undo_last
+from indicators.store.changelog import change_log
 
 YEAR = 2024
 SCHOOL = "sosh-6"          # demo: 2024/25 received, not yet accepted
@@ -110,7 +112,7 @@ def test_preview_apply_log_and_undo(db):
     assert (s01.source_file, s01.source_row) == ("sosh6.xlsx", 2)
     assert len(log) == 4  # score, comment, event status, event date
 
-    batches.undo_last(db, "Иванова")
+    undo_last(db, "Иванова")
     for table, frame in values_before.items():
         assert values(db, table).equals(frame), table  # every value as it was
     restored = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
@@ -118,19 +120,19 @@ def test_preview_apply_log_and_undo(db):
     assert restored == (2.0, None)
     assert db.scalar("SELECT status FROM event_status WHERE event_id = 'gubakha:1.2' AND "
                      "org_unit_id = ? AND period = ?", [SCHOOL, YEAR]) == "in_progress"
-    assert batches.last_import(db) is None
-    with pytest.raises(batches.RefusedError, match="нет загрузки"):
-        batches.undo_last(db, "Иванова")
+    assert last_import(db) is None
+    with pytest.raises(RefusedError, match="нет загрузки"):
+        undo_last(db, "Иванова")
 
 
 def test_undo_is_refused_after_a_later_edit_of_the_same_value(db):
     plan = plan_import(db, [("b.xlsx", edited(template(db), set_cell("Оценки", "J3", 1)))], YEAR)
     apply_import(db, plan, "тест")                              # S02: 2 → 1
-    edit = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+    edit = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S02", "score": "0", "evidence_url": None, "comment": None}]))
-    batches.save_edits(db, edit, "тест")                       # then edited: 1 → 0
-    with pytest.raises(batches.RefusedError, match="после неё изменены"):
-        batches.undo_last(db, "тест")                           # b.xlsx wrote S02
+    save_edits(db, edit, "тест")                       # then edited: 1 → 0
+    with pytest.raises(RefusedError, match="после неё изменены"):
+        undo_last(db, "тест")                           # b.xlsx wrote S02
     assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S02' "
                      "AND period = ?", [SCHOOL, YEAR]) == 0
 
@@ -143,7 +145,7 @@ def test_undo_of_a_created_row_deletes_it(db):
     apply_import(db, plan, "тест")
     assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
                      "AND period = ?", [SCHOOL, YEAR]) == 1
-    batches.undo_last(db, "тест")
+    undo_last(db, "тест")
     assert db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
                      "AND period = ?", [SCHOOL, YEAR]) == 0
     gone = db.read("SELECT * FROM change_log WHERE source = 'undo'")
@@ -157,7 +159,7 @@ def test_several_files_go_in_one_transaction(db, monkeypatch):
     other = edited(template(db, "sosh-1"), set_cell("Оценки", "J2", 0))
     plan = plan_import(db, [("a.xlsx", data), ("b.xlsx", other)], YEAR)
     assert plan.ok and plan.counts["changed"] == 2
-    import indicators.imports as imports_module
+    import indicators.exchange.apply as imports_module
     real = imports_module.upsert
 
     def failing(cur, table, *args, **kw):
@@ -222,26 +224,26 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value(db):
 
 
 def test_acceptance_locks_and_unlock_is_logged(db):
-    batches.set_submission(db, SCHOOL, YEAR, "accept", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "accept", "Петрова")
     message = refused(db, [("a.xlsx", template(db))])
     assert "приняты и заблокированы" in message
-    plan = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+    plan = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": "0", "evidence_url": None, "comment": None}]))
     assert not plan.ok
-    batches.set_submission(db, SCHOOL, YEAR, "unlock", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "unlock", "Петрова")
     log = db.read("SELECT * FROM change_log WHERE entity = 'submission' AND source = 'unlock'")
     assert ("status", "accepted", "received") in set(zip(log["field"], log["old_value"], log["new_value"]))
     assert plan_import(db, [("a.xlsx", template(db))], YEAR).ok
 
 
 def test_in_place_edit_uses_the_same_checks_and_log(db):
-    bad = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+    bad = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": "7", "evidence_url": None, "comment": None}]))
     assert "вне допустимых" in str(bad.issues[0]) and "строка 1" in str(bad.issues[0])
-    good = batches.plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+    good = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": "1", "evidence_url": "https://x.example/a.pdf", "comment": "ok"}]))
-    batches.save_edits(db, good, "Сидоров")
-    log = batches.change_log(db, SCHOOL, YEAR, "Сидоров", "edit")
+    save_edits(db, good, "Сидоров")
+    log = change_log(db, SCHOOL, YEAR, "Сидоров", "edit")
     assert set(log["field"]) == {"score", "evidence_url", "comment"}
 
 
@@ -462,12 +464,12 @@ def test_a_file_built_by_hand_with_the_right_headers_is_accepted(db):
 # -- a municipality's own catalog and schools ------------------------------------------------------
 
 def _catalog(db, change) -> bytes:
-    from indicators.catalog_file import current_catalog
+    from indicators.exchange.catalog_file import current_catalog
     return edited(current_catalog(db, "zaozerny"), change)
 
 
 def test_schools_are_added_renamed_and_closed_from_a_file_and_history_stays(db):
-    from indicators.catalog_file import apply_catalog, plan_catalog
+    from indicators.exchange.catalog_file import apply_catalog, plan_catalog
 
     def change(book):
         sheet = book["Школы"]
@@ -490,8 +492,8 @@ def test_schools_are_added_renamed_and_closed_from_a_file_and_history_stays(db):
 
 
 def test_a_new_indicator_from_a_file_and_the_shipped_catalog_no_longer_overwrites(db):
-    from indicators.catalog import sync_catalog
-    from indicators.catalog_file import apply_catalog, plan_catalog
+    from indicators.catalog.tables import sync_catalog
+    from indicators.exchange.catalog_file import apply_catalog, plan_catalog
 
     def change(book):
         book["Показатели"].append(["S12", "zaozersk", "decisions", 12, "ОО", "Анализ эффективности",
@@ -512,7 +514,7 @@ def test_a_new_indicator_from_a_file_and_the_shipped_catalog_no_longer_overwrite
     ("Группы", "C2", None, "строка 2, столбец «Название»: не заполнено «Название»"),
 ])
 def test_a_bad_catalog_file_is_refused_and_nothing_changes(db, sheet, cell, value, message):
-    from indicators.catalog_file import plan_catalog
+    from indicators.exchange.catalog_file import plan_catalog
     before = fingerprint(db)
     catalog_before = db.read("SELECT * FROM indicator ORDER BY id").to_csv()
     plan = plan_catalog(db, "к.xlsx", _catalog(db, set_cell(sheet, cell, value)), "zaozerny")
@@ -528,12 +530,12 @@ def test_empty_cells_of_an_edited_table_are_not_written_as_text(db):
     with db.transaction() as cur:
         cur.execute("UPDATE assessment SET evidence_url = NULL, comment = NULL WHERE org_unit_id = ? "
                     "AND period = ? AND indicator_id IN ('S01', 'S02')", [SCHOOL, YEAR])
-    plan = batches.plan_edits(db, SCHOOL, YEAR, table)
+    plan = plan_edits(db, SCHOOL, YEAR, table)
     assert plan.ok and plan.counts == {"new": 0, "changed": 0, "unchanged": 2}
 
 
 def test_export_keeps_formula_like_text_as_text_and_filters(db):
-    from indicators.exports import export_database
+    from indicators.exchange.export import export_database
 
     def change(book):
         book["Оценки"]["L2"] = "=HYPERLINK(\"http://evil\")"

@@ -18,9 +18,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import measures as m
-from indicators.measures import Thresholds
-from indicators.writes import upsert
+from indicators.measures.settings import Thresholds
+from indicators.store.upsert import upsert
+from indicators.measures.compliance import aggregate_compliance, completeness, compliance, level_counts, periods
+from indicators.measures.cycle import cycle_breaks, stage_status
+from indicators.measures.selection import persistent_gaps
+from indicators.words import period_label
 
 approx = pytest.approx
 
@@ -43,7 +46,7 @@ def units_in(frame: pd.DataFrame, period: int) -> set[str]:
 
 def test_compliance_total_per_school_and_year(tiny_db):
     """Σ score / Σ max over assessed values, beside completeness = assessed / expected."""
-    c = m.compliance(tiny_db, [2022, 2023, 2024])
+    c = compliance(tiny_db, [2022, 2023, 2024])
 
     # sch-a 2022: 2+2+2+2+1+0+0+0+2+0+0 = 11 of 11×2 = 22 → 0.5; all 11 sent.
     a22 = one(c, org_unit_id="sch-a", period=2022)
@@ -69,21 +72,21 @@ def test_compliance_total_per_school_and_year(tiny_db):
 
 def test_only_schools_when_kind_is_school(tiny_db):
     """The municipality and region units carry no school indicators: they are not rows here."""
-    c = m.compliance(tiny_db, [2023])
+    c = compliance(tiny_db, [2023])
     # sch-a, sch-b (no data, still listed) and sch-c (open in 2023).
     assert units_in(c, 2023) == {"sch-a", "sch-b", "sch-c"}
 
 
 def test_no_data_is_never_a_zero(tiny_db):
     """sch-b sent nothing in 2023: level no_data, compliance NULL, not a 0 % that blames it."""
-    c = m.compliance(tiny_db, [2023])
+    c = compliance(tiny_db, [2023])
     b23 = one(c, org_unit_id="sch-b", period=2023)
     assert b23.expected == 11
     assert b23.assessed == 0
     assert pd.isna(b23.compliance)
     assert b23.level == "no_data"
     # … while a real 0 is a real 0: sch-a's recommendations in 2023 (S06 = 0) → 0 / 2.
-    by_stage = m.compliance(tiny_db, [2023], by="stage")
+    by_stage = compliance(tiny_db, [2023], by="stage")
     rec = one(by_stage, org_unit_id="sch-a", period=2023, stage="recommendations")
     assert rec.compliance == 0.0
     assert rec.level == "low"
@@ -94,19 +97,19 @@ def test_not_applicable_is_excluded_from_expected(tiny_db):
 
     S01..S11 = 2,2,2,2,2,2,1,0,na,2,2 → Σ 17 over 10 values × 2 = 20 → 0.85.
     """
-    b24 = one(m.compliance(tiny_db, [2024]), org_unit_id="sch-b", period=2024)
+    b24 = one(compliance(tiny_db, [2024]), org_unit_id="sch-b", period=2024)
     assert (b24.expected, b24.assessed) == (10, 10)
     assert (b24.score_sum, b24.max_sum) == (17, 20)
     assert b24.compliance == approx(0.85)
     assert b24.completeness == approx(1.0)
     # monitoring stage = S04 (2) + S09 (na) → 1 expected, 2 / 2.
-    mon = one(m.compliance(tiny_db, [2024], by="stage"), org_unit_id="sch-b", stage="monitoring")
+    mon = one(compliance(tiny_db, [2024], by="stage"), org_unit_id="sch-b", stage="monitoring")
     assert (mon.expected, mon.assessed, mon.compliance) == (1, 1, approx(1.0))
 
 
 def test_compliance_by_criterion(tiny_db):
     """Per criterion the same ratio, over that criterion's indicators only."""
-    c = m.compliance(tiny_db, [2022], by="criterion")
+    c = compliance(tiny_db, [2022], by="criterion")
     a = c[c.org_unit_id == "sch-a"]
     assert set(a.criterion_id) == {"goal_justified", "monitoring", "decisions"}
     # sch-a 2022 goal_justified S01..S03 = 2,2,2 → 6/6; monitoring S04..S09 = 2,1,0,0,0,2 → 5/12;
@@ -135,7 +138,7 @@ def test_compliance_by_criterion(tiny_db):
 
 def test_compliance_by_stage(tiny_db):
     """Per management-cycle stage: sch-a 2023 = 2,2,2,2,2,0,2,2,2,2,1."""
-    c = m.compliance(tiny_db, [2023], by="stage")
+    c = compliance(tiny_db, [2023], by="stage")
     a = c[c.org_unit_id == "sch-a"]
     expected = {
         "goal": (3, 6, 6),             # S01-S03 = 2,2,2
@@ -155,27 +158,27 @@ def test_compliance_by_stage(tiny_db):
 
 def test_completeness_lists_who_has_not_submitted(tiny_db):
     """2023: sch-a and sch-c sent 11 of 11, sch-b nothing → the one not submitted."""
-    comp = m.completeness(tiny_db, 2023)
+    comp = completeness(tiny_db, 2023)
     assert set(comp.org_unit_id) == {"sch-a", "sch-b", "sch-c"}
     assert one(comp, org_unit_id="sch-a").completeness == approx(1.0)
     b = one(comp, org_unit_id="sch-b")
     assert (b.expected, b.assessed, b.completeness) == (11, 0, 0.0)
     assert list(comp.loc[~comp.submitted, "org_unit_id"]) == ["sch-b"]
     # 2022: sch-c did not exist yet; sch-b sent 4 of 11.
-    comp22 = m.completeness(tiny_db, 2022)
+    comp22 = completeness(tiny_db, 2022)
     assert set(comp22.org_unit_id) == {"sch-a", "sch-b"}
     assert one(comp22, org_unit_id="sch-b").completeness == approx(4 / 11)
     assert comp22.submitted.all()
     # Filtered by parent: all three belong to "mun", none to another unit.
-    assert len(m.completeness(tiny_db, 2023, parent_id="mun")) == 3
-    assert m.completeness(tiny_db, 2023, parent_id="elsewhere").empty
+    assert len(completeness(tiny_db, 2023, parent_id="mun")) == 3
+    assert completeness(tiny_db, 2023, parent_id="elsewhere").empty
 
 
 # -- levels -----------------------------------------------------------------------------------------
 
 def test_levels_with_default_thresholds(tiny_db):
     """Defaults (settings.csv): high ≥ 0.8, medium ≥ 0.5, a level only from 80 % completeness."""
-    c = m.compliance(tiny_db, [2022, 2023, 2024])
+    c = compliance(tiny_db, [2022, 2023, 2024])
     levels = {(r.org_unit_id, r.period): r.level for r in c.itertuples()}
     assert levels == {
         ("sch-a", 2022): "medium",        # 11/22 = 0.5 exactly: the boundary is inclusive
@@ -186,14 +189,14 @@ def test_levels_with_default_thresholds(tiny_db):
         ("sch-b", 2024): "high",          # 17/20 = 0.85
         ("sch-c", 2023): "low",           # 4/22 ≈ 0.18
     }
-    assert m.level_counts(c[c.period == 2023]) == {
+    assert level_counts(c[c.period == 2023]) == {
         "high": 1, "medium": 0, "low": 1, "insufficient": 0, "no_data": 1}
 
 
 def test_levels_with_custom_thresholds(tiny_db):
     """The same values under high ≥ 0.9, medium ≥ 0.6, completeness ≥ 30 %."""
     t = Thresholds(high=0.9, medium=0.6, min_completeness=0.3)
-    c = m.compliance(tiny_db, [2022, 2023, 2024], thresholds=t)
+    c = compliance(tiny_db, [2022, 2023, 2024], thresholds=t)
     levels = {(r.org_unit_id, r.period): r.level for r in c.itertuples()}
     assert levels == {
         ("sch-a", 2022): "low",       # 0.5 < 0.6
@@ -208,7 +211,7 @@ def test_levels_with_custom_thresholds(tiny_db):
     assert one(c, org_unit_id="sch-a", period=2023).previous_level == "low"
     # A boundary exactly on the high threshold counts as high: sch-b 2024 = 17/20 = 0.85.
     t85 = Thresholds(high=0.85, medium=0.5, min_completeness=0.8)
-    assert one(m.compliance(tiny_db, [2024], thresholds=t85), org_unit_id="sch-b").level == "high"
+    assert one(compliance(tiny_db, [2024], thresholds=t85), org_unit_id="sch-b").level == "high"
 
 
 def test_thresholds_come_from_the_setting_table(tiny_db):
@@ -219,14 +222,14 @@ def test_thresholds_come_from_the_setting_table(tiny_db):
                pd.DataFrame({"key": ["level_high"], "value": [0.9]}), user="тест", source="test")
     assert Thresholds.from_db(tiny_db).high == 0.9
     # sch-a 2023: 19/22 ≈ 0.864 was high under 0.8, is medium under 0.9.
-    assert one(m.compliance(tiny_db, [2023]), org_unit_id="sch-a").level == "medium"
+    assert one(compliance(tiny_db, [2023]), org_unit_id="sch-a").level == "medium"
 
 
 # -- change --------------------------------------------------------------------------------------
 
 def test_change_from_previous_year(tiny_db):
     """change = this year's compliance − last year's; previous_level = last year's level."""
-    c = m.compliance(tiny_db, [2022, 2023, 2024])
+    c = compliance(tiny_db, [2022, 2023, 2024])
     a23 = one(c, org_unit_id="sch-a", period=2023)
     assert a23.change == approx(19 / 22 - 11 / 22)   # = 8/22 ≈ +0.364
     assert a23.previous_level == "medium"
@@ -237,14 +240,14 @@ def test_change_from_previous_year(tiny_db):
 
 def test_change_uses_the_previous_year_even_when_not_requested(tiny_db):
     """Asking for 2024 alone still compares with 2023 (sch-a: 21/22 − 19/22)."""
-    a24 = one(m.compliance(tiny_db, [2024]), org_unit_id="sch-a")
+    a24 = one(compliance(tiny_db, [2024]), org_unit_id="sch-a")
     assert a24.change == approx(2 / 22)
     assert a24.previous_level == "high"
 
 
 def test_change_is_null_after_a_gap_year(tiny_db):
     """sch-b: data in 2022 and 2024, nothing in 2023 → no change in 2023 nor in 2024."""
-    c = m.compliance(tiny_db, [2022, 2023, 2024])
+    c = compliance(tiny_db, [2022, 2023, 2024])
     b24 = one(c, org_unit_id="sch-b", period=2024)
     assert pd.isna(b24.change)                  # not 0.85 − 0.625, which skips a year
     assert b24.previous_level == "no_data"
@@ -260,7 +263,7 @@ def test_change_is_null_after_a_gap_year(tiny_db):
 
 def test_change_per_criterion(tiny_db):
     """sch-a monitoring (S04..S09): 2022 = 2,1,0,0,0,2 → 5/12; 2023 = 2,2,0,2,2,2 → 10/12."""
-    c = m.compliance(tiny_db, [2023], by="criterion")
+    c = compliance(tiny_db, [2023], by="criterion")
     mon = one(c, org_unit_id="sch-a", criterion_id="monitoring")
     assert mon.compliance == approx(10 / 12)
     assert mon.change == approx(10 / 12 - 5 / 12)
@@ -271,7 +274,7 @@ def test_change_per_criterion(tiny_db):
 
 def test_municipality_level_indicators_are_assessed_on_the_municipality(tiny_db):
     """The department is the municipality unit itself; its M01..M11 give its own compliance."""
-    c = m.compliance(tiny_db, [2023, 2024], kind="municipality")
+    c = compliance(tiny_db, [2023, 2024], kind="municipality")
     assert set(c.org_unit_id) == {"mun"}
     # 2023: M01..M05 = 2 each, 6 missing → 10/10 = 1.0 but 5/11 sent → insufficient.
     m23 = one(c, period=2023)
@@ -290,7 +293,7 @@ def test_municipality_level_indicators_are_assessed_on_the_municipality(tiny_db)
 
 def test_aggregate_compliance_pools_schools_under_municipality_and_region(tiny_db):
     """Σ score / Σ max over every school's assessed values (weighted by what each sent)."""
-    agg = m.aggregate_compliance(tiny_db, [2022, 2023, 2024])
+    agg = aggregate_compliance(tiny_db, [2022, 2023, 2024])
     assert set(agg.org_unit_id) == {"mun", "reg"}
 
     # 2022: sch-a 11/22 of 11 sent; sch-b 5/8 of 4 sent; sch-c not open.
@@ -326,7 +329,7 @@ def test_aggregate_compliance_pools_schools_under_municipality_and_region(tiny_d
 
 def test_aggregate_compliance_by_stage(tiny_db):
     """2023 recommendations (S06): sch-a 0, sch-c 0, sch-b nothing → 0/4, 2 of 3 sent."""
-    agg = m.aggregate_compliance(tiny_db, [2023], by="stage")
+    agg = aggregate_compliance(tiny_db, [2023], by="stage")
     rec = one(agg, org_unit_id="mun", stage="recommendations")
     assert (rec.expected, rec.assessed, rec.score_sum, rec.max_sum) == (3, 2, 0, 4)
     assert rec.compliance == 0.0
@@ -340,7 +343,7 @@ def statuses(frame: pd.DataFrame, unit: str) -> dict[str, str]:
 
 def test_stage_status_and_break_in_cycle_order(tiny_db):
     """present = all at maximum, partial = some evidence, missing = assessed but all 0."""
-    s = m.stage_status(tiny_db, 2022)
+    s = stage_status(tiny_db, 2022)
     order = ["goal", "monitoring", "analysis", "recommendations", "measures", "decisions",
              "effectiveness"]
     a = s[s.org_unit_id == "sch-a"]
@@ -367,13 +370,13 @@ def test_stage_status_and_break_in_cycle_order(tiny_db):
 
 def test_cycle_breaks(tiny_db):
     """The first stage, in cycle order, that is missing or has no data."""
-    br22 = m.cycle_breaks(tiny_db, 2022).set_index("org_unit_id")
+    br22 = cycle_breaks(tiny_db, 2022).set_index("org_unit_id")
     assert set(br22.index) == {"sch-a", "sch-b"}
     assert (br22.loc["sch-a", "break_stage"], br22.loc["sch-a", "break_status"]) == (
         "recommendations", "missing")
     assert br22.loc["sch-b", "break_stage"] == "monitoring"
 
-    br23 = m.cycle_breaks(tiny_db, 2023).set_index("org_unit_id")
+    br23 = cycle_breaks(tiny_db, 2023).set_index("org_unit_id")
     # sch-b sent nothing: the cycle breaks at its very first stage, for lack of data.
     assert (br23.loc["sch-b", "break_stage"], br23.loc["sch-b", "break_status"]) == ("goal", "no_data")
     assert br23.loc["sch-b", "stage_no"] == 1
@@ -386,10 +389,10 @@ def test_cycle_breaks(tiny_db):
 def test_whole_cycle_has_no_break(tiny_db):
     """2024: sch-a has S06 = 1 (partial), sch-b has partial measures/decisions and S09 n/a:
     no stage missing, no stage without data → no break for either."""
-    br = m.cycle_breaks(tiny_db, 2024).set_index("org_unit_id")
+    br = cycle_breaks(tiny_db, 2024).set_index("org_unit_id")
     assert set(br.index) == {"sch-a", "sch-b"}
     assert br["break_stage"].isna().all()
-    s = m.stage_status(tiny_db, 2024)
+    s = stage_status(tiny_db, 2024)
     assert not s["is_break"].any()
     assert statuses(s, "sch-a")["recommendations"] == "partial"
     assert statuses(s, "sch-b")["monitoring"] == "present"  # S04 = 2, S09 n/a
@@ -399,12 +402,12 @@ def test_whole_cycle_has_no_break(tiny_db):
 def test_cycle_break_of_the_municipality(tiny_db):
     """mun 2023: M01..M05 sent → M06 (recommendations) has no data: the break;
     mun 2024: M11 = 0 → effectiveness missing, the last stage."""
-    s23 = m.stage_status(tiny_db, 2023, kind="municipality")
+    s23 = stage_status(tiny_db, 2023, kind="municipality")
     assert statuses(s23, "mun")["monitoring"] == "partial"  # M04 = 2, M09 unsent
-    br23 = m.cycle_breaks(tiny_db, 2023, kind="municipality").set_index("org_unit_id")
+    br23 = cycle_breaks(tiny_db, 2023, kind="municipality").set_index("org_unit_id")
     assert (br23.loc["mun", "break_stage"], br23.loc["mun", "break_status"]) == (
         "recommendations", "no_data")
-    br24 = m.cycle_breaks(tiny_db, 2024, kind="municipality").set_index("org_unit_id")
+    br24 = cycle_breaks(tiny_db, 2024, kind="municipality").set_index("org_unit_id")
     assert (br24.loc["mun", "break_stage"], br24.loc["mun", "break_status"]) == (
         "effectiveness", "missing")
 
@@ -417,11 +420,11 @@ def test_persistent_gaps(tiny_db):
     Not gaps: sch-a S11 (0 then 1: a partial score is not "not met"), sch-a S07/S08/S10
     (0 then 2), sch-c's zeros (no 2022: it did not exist), sch-b's S04 (0 in 2022, no data 2023).
     """
-    gaps23 = m.persistent_gaps(tiny_db, 2023)
+    gaps23 = persistent_gaps(tiny_db, 2023)
     assert list(zip(gaps23.org_unit_id, gaps23.indicator_id)) == [("sch-a", "S06")]
     # 2024: sch-a S06 = 1 (partial) ends the gap; sch-b S08 = 0 but 2023 had no data.
-    assert m.persistent_gaps(tiny_db, 2024).empty
-    assert m.persistent_gaps(tiny_db, 2022).empty
+    assert persistent_gaps(tiny_db, 2024).empty
+    assert persistent_gaps(tiny_db, 2022).empty
 
 
 # -- validity in time --------------------------------------------------------------------------------
@@ -447,7 +450,7 @@ def test_indicator_first_and_last_period_are_respected(tiny_db):
                                   title="Новый показатель", max_score=2, first_period=2024,
                                   ord=12)], dtype=object),
                user="тест", source="test")
-    c = m.compliance(tiny_db, [2023, 2024])
+    c = compliance(tiny_db, [2023, 2024])
     a23 = one(c, org_unit_id="sch-a", period=2023)
     assert (a23.expected, a23.assessed, a23.score_sum, a23.max_sum) == (11, 11, 19, 22)
     a24 = one(c, org_unit_id="sch-a", period=2024)
@@ -456,7 +459,7 @@ def test_indicator_first_and_last_period_are_respected(tiny_db):
     b24 = one(c, org_unit_id="sch-b", period=2024)
     assert (b24.expected, b24.assessed, b24.score_sum, b24.max_sum) == (10, 9, 15, 18)
     # The effectiveness stage of 2024 is now S12 alone, unsent → the break for sch-a.
-    br = m.cycle_breaks(tiny_db, 2024).set_index("org_unit_id")
+    br = cycle_breaks(tiny_db, 2024).set_index("org_unit_id")
     assert (br.loc["sch-a", "break_stage"], br.loc["sch-a", "break_status"]) == (
         "effectiveness", "no_data")
 
@@ -468,40 +471,40 @@ def test_org_unit_opened_and_closed_periods_are_respected(tiny_db):
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch-c", indicator_id="S01", period=2024,
                                   score=2)], dtype=object), user="тест", source="test")
-    c = m.compliance(tiny_db, [2022, 2023, 2024])
+    c = compliance(tiny_db, [2022, 2023, 2024])
     assert units_in(c, 2022) == {"sch-a", "sch-b"}
     assert units_in(c, 2023) == {"sch-a", "sch-b", "sch-c"}
     assert units_in(c, 2024) == {"sch-a", "sch-b"}
     # The pooled 2024 value is still sch-a + sch-b only: 38 / 42 over 21 expected.
-    m24 = one(m.aggregate_compliance(tiny_db, [2024]), org_unit_id="mun")
+    m24 = one(aggregate_compliance(tiny_db, [2024]), org_unit_id="mun")
     assert (m24.expected, m24.score_sum, m24.max_sum) == (21, 38, 42)
-    assert "sch-c" not in set(m.completeness(tiny_db, 2024).org_unit_id)
+    assert "sch-c" not in set(completeness(tiny_db, 2024).org_unit_id)
 
 
 # -- periods -------------------------------------------------------------------------------------------
 
 def test_period_label_is_the_school_year():
-    assert m.period_label(2024) == "2024/25"
-    assert m.period_label(2009) == "2009/10"
-    assert m.period_label(1999) == "1999/00"
+    assert period_label(2024) == "2024/25"
+    assert period_label(2009) == "2009/10"
+    assert period_label(1999) == "1999/00"
 
 
 def test_periods_are_the_years_with_assessments(tiny_db):
     """2021 and 2025 hold nothing; sch-b's empty 2023 is still a year others reported."""
-    assert m.periods(tiny_db) == [2022, 2023, 2024]
+    assert periods(tiny_db) == [2022, 2023, 2024]
 
 
 def test_scoped_measures_equal_the_whole_ones(tiny_db):
     """The parent/region/unit filters only narrow the work: the numbers are the same."""
-    whole = m.aggregate_compliance(tiny_db, [2023, 2024])
-    mun = m.aggregate_compliance(tiny_db, [2023, 2024], parent_id="mun")
+    whole = aggregate_compliance(tiny_db, [2023, 2024])
+    mun = aggregate_compliance(tiny_db, [2023, 2024], parent_id="mun")
     assert set(mun["org_unit_id"]) == {"mun"}
     pd.testing.assert_frame_equal(mun.reset_index(drop=True),
                                   whole[whole["org_unit_id"] == "mun"].reset_index(drop=True))
-    region = m.aggregate_compliance(tiny_db, [2024], region_id="reg")
+    region = aggregate_compliance(tiny_db, [2024], region_id="reg")
     assert region.set_index("org_unit_id")["compliance"].to_dict() == pytest.approx(
         {"reg": 38 / 42, "mun": 38 / 42})
-    dept = m.compliance(tiny_db, [2024], kind="municipality", unit_id="mun")
+    dept = compliance(tiny_db, [2024], kind="municipality", unit_id="mun")
     assert dept["compliance"].tolist() == pytest.approx([20 / 22])
-    assert m.compliance(tiny_db, [2024], region_id="reg")["org_unit_id"].tolist() == ["sch-a", "sch-b"]
-    assert m.compliance(tiny_db, [2024], region_id="elsewhere").empty
+    assert compliance(tiny_db, [2024], region_id="reg")["org_unit_id"].tolist() == ["sch-a", "sch-b"]
+    assert compliance(tiny_db, [2024], region_id="elsewhere").empty

@@ -13,9 +13,9 @@ import shutil
 import pytest
 
 from indicators import config
-from indicators.catalog import CatalogError, read_catalog
-from indicators.exports import export_database
-from indicators.recommendations import needing_support, recommendations, rules, save
+from indicators.catalog.tables import CatalogError, read_catalog
+from indicators.exchange.export import export_database
+from indicators.measures.recommendations import needing_support, recommendations, rules, save
 
 
 def _file_bytes(db) -> bytes:

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from indicators import roadmaps as r
-from indicators.writes import upsert
+from indicators.measures import roadmap as r
+from indicators.store.upsert import upsert
+from indicators.exchange.edits import plan_event_edits, save_edits
 
 G = "gubakha"
 TODAY = date(2023, 9, 15)
@@ -121,18 +122,17 @@ def test_indicators_show_the_events_that_produce_their_evidence(gubakha):
 
 
 def test_statuses_edited_in_place_go_through_the_import_checks(gubakha):
-    from indicators import batches
-    bad = batches.plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
+    bad = plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
         {"event_id": f"{G}:1.2", "status": "почти", "evidence_url": None, "done_on": None,
          "comment": None}]))
     assert "статус «почти» не распознан" in str(bad.issues[0])
-    good = batches.plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
+    good = plan_event_edits(gubakha, "mun", 2022, pd.DataFrame([
         {"event_id": f"{G}:1.2", "status": "выполнено", "evidence_url": "https://x.example/a.pdf",
          "done_on": date(2023, 5, 12), "comment": None},
         {"event_id": f"{G}:1.3", "status": "не выполнено", "evidence_url": None, "done_on": None,
          "comment": None}]))
     assert good.ok and good.counts == {"new": 0, "changed": 1, "unchanged": 1}
-    batches.save_edits(gubakha, good, "Петрова")
+    save_edits(gubakha, good, "Петрова")
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     assert m.execution == pytest.approx(3 / 4)
     log = gubakha.read("SELECT field, new_value FROM change_log WHERE source = 'edit'")

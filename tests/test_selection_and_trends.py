@@ -8,18 +8,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import dynamics as d
-from indicators import measures as m
+from indicators.measures import change as d
 from indicators import views
-from indicators.writes import upsert
+from indicators.store.upsert import upsert
 from tests.test_measures import one
+from indicators.measures.selection import persistent_gaps, selection_status
 
 approx = pytest.approx
 GOAL = ["S01", "S02", "S03"]
 
 
 def test_selection_status_of_a_criterion(tiny_db):
-    s = m.selection_status(tiny_db, [2022, 2023, 2024], GOAL)
+    s = selection_status(tiny_db, [2022, 2023, 2024], GOAL)
     status = {(r.org_unit_id, r.period): r.status for r in s.itertuples()}
     assert status == {
         ("sch-a", 2022): "met", ("sch-a", 2023): "met", ("sch-a", 2024): "met",
@@ -33,22 +33,22 @@ def test_selection_status_of_a_criterion(tiny_db):
 
 
 def test_selection_status_of_one_indicator_keeps_not_met_no_data_and_not_applicable_apart(tiny_db):
-    s06 = m.selection_status(tiny_db, [2022, 2023, 2024], ["S06"])
+    s06 = selection_status(tiny_db, [2022, 2023, 2024], ["S06"])
     status = {(r.org_unit_id, r.period): r.status for r in s06.itertuples()}
     assert status[("sch-a", 2022)] == "not_met"
     assert status[("sch-a", 2024)] == "partial"      # 1 of 2
     assert status[("sch-b", 2022)] == "no_data"      # S06 missing from a partial table
     assert status[("sch-b", 2024)] == "met"
-    s09 = m.selection_status(tiny_db, [2024], ["S09"])
+    s09 = selection_status(tiny_db, [2024], ["S09"])
     assert one(s09, org_unit_id="sch-b").status == "not_applicable"
     # monitoring group for sch-b 2024: S04..S08 = 2,2,2,1,0 and S09 n/a → 7 of 10, partial
-    mon = m.selection_status(tiny_db, [2024], ["S04", "S05", "S06", "S07", "S08", "S09"])
+    mon = selection_status(tiny_db, [2024], ["S04", "S05", "S06", "S07", "S08", "S09"])
     b = one(mon, org_unit_id="sch-b")
     assert (b.expected, b.score_sum, b.max_sum, b.status) == (5, 7, 10, "partial")
 
 
 def test_per_indicator_rows(tiny_db):
-    s = m.selection_status(tiny_db, [2024], GOAL, per_indicator=True)
+    s = selection_status(tiny_db, [2024], GOAL, per_indicator=True)
     assert len(s) == 6  # sch-a and sch-b × three indicators
     assert set(s["status"]) == {"met"}
 
@@ -62,7 +62,7 @@ def test_only_web_links_count_as_evidence(tiny_db):
     with tiny_db.transaction() as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["evidence_url"],
                rows, user="тест", source="test")
-    a = one(m.selection_status(tiny_db, [2024], GOAL), org_unit_id="sch-a")
+    a = one(selection_status(tiny_db, [2024], GOAL), org_unit_id="sch-a")
     assert (a.evidenced, a.linked) == (3, 2)  # the file: path is not a document link
     view = views.indicator_view(tiny_db, "goal_justified", 2024, "mun")
     unlinked = view.unlinked
@@ -76,16 +76,16 @@ def test_only_web_links_count_as_evidence(tiny_db):
 
 def test_persistent_gaps_respect_validity_and_opening(tiny_db):
     """sch-a has S06 = 0 in 2022 and 2023: a gap in 2023, not in 2024 (1 point in 2024)."""
-    gaps = m.persistent_gaps(tiny_db, 2023)
+    gaps = persistent_gaps(tiny_db, 2023)
     assert list(zip(gaps["org_unit_id"], gaps["indicator_id"])) == [("sch-a", "S06")]
-    assert m.persistent_gaps(tiny_db, 2024).empty
+    assert persistent_gaps(tiny_db, 2024).empty
     with tiny_db.transaction() as cur:  # S06 comes into force in 2023: 2022 doesn't count
         cur.execute("UPDATE indicator SET first_period = 2023 WHERE id = 'S06'")
-    assert m.persistent_gaps(tiny_db, 2023).empty
+    assert persistent_gaps(tiny_db, 2023).empty
     with tiny_db.transaction() as cur:
         cur.execute("UPDATE indicator SET first_period = 2020 WHERE id = 'S06'")
         cur.execute("UPDATE org_unit SET opened_period = 2023 WHERE id = 'sch-a'")
-    assert m.persistent_gaps(tiny_db, 2023).empty
+    assert persistent_gaps(tiny_db, 2023).empty
 
 
 def test_indicator_view_shares_and_lists(tiny_db):

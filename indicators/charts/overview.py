@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..measures import LEVEL_LABELS, Thresholds
-from .base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
+from indicators.words import LEVEL_LABELS
+from indicators.measures.settings import Thresholds
+from indicators.charts.base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
 
 
 def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Thresholds()) -> go.Figure:

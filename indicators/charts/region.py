@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..measures import LEVEL_LABELS
-from .base import LEVEL_COLORS, base_layout, percent
+from indicators.words import LEVEL_LABELS
+from indicators.charts.base import LEVEL_COLORS, base_layout, percent
 
 
 def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:

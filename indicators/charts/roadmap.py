@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..measures import period_label
-from ..sheets import EVENT_STATUS_LABELS, safe_link
-from .base import STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
+from indicators.words import period_label
+from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link
+from indicators.charts.base import STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
 
 EVENT_COLORS = {
     "done": STATUS_COLORS["met"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..db import Database
-from ..catalog import STAGE_LABELS
-from ..measures import compliance, periods
-from ..roadmaps import is_school_event
-from ..sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401  (safe_link: re-exported)
+from indicators.store.database import Database
+from indicators.catalog.tables import STAGE_LABELS
+from indicators.measures.compliance import compliance, periods
+from indicators.measures.roadmap import is_school_event
+from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401
 
 
 DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import council
-from ..db import Database
-from ..recommendations import recommendations
+from indicators.store.database import Database
+from indicators.measures.recommendations import recommendations
+from indicators.council.content import Council, build
+from indicators.council.snapshots import load, snapshots
 
 
 def council_content(db: Database, period: int, municipality_id: str,
-                    snapshot_id: int | None = None) -> council.Council:
+                    snapshot_id: int | None = None) -> Council:
     """The live numbers, or the ones frozen in snapshot ``snapshot_id``."""
     if snapshot_id is not None:
-        return council.load(db, snapshot_id)
-    return council.build(db, period, municipality_id)
+        return load(db, snapshot_id)
+    return build(db, period, municipality_id)
 
 
 def council_snapshots(db: Database, municipality_id: str, period: int) -> pd.DataFrame:
-    return council.snapshots(db, municipality_id, period)
+    return snapshots(db, municipality_id, period)
 
 
 def school_recommendation(db: Database, school_id: str, period: int,

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..db import Database
-from ..measures import LEVELS, Thresholds, aggregate_compliance, compliance, level_counts
-from .common import best_and_last, unit_indicators
+from indicators.store.database import Database
+from indicators.words import LEVELS
+from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
+from indicators.measures.settings import Thresholds
+from indicators.views.common import best_and_last, unit_indicators
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..db import Database
-from ..measures import Thresholds, aggregate_compliance, compliance, level_counts
-from .common import DRAWN as TOP
-from .common import best_and_last
+from indicators.store.database import Database
+from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
+from indicators.measures.settings import Thresholds
+from indicators.views.common import DRAWN as TOP
+from indicators.views.common import best_and_last
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..catalog import STAGE_LABELS
-from ..db import Database
-from ..measures import (
-    Thresholds,
-    aggregate_compliance,
-    compliance,
-    periods,
-    persistent_gaps,
-    stage_status,
-)
-from .common import unit_indicators
+from indicators.catalog.tables import STAGE_LABELS
+from indicators.store.database import Database
+from indicators.measures.compliance import aggregate_compliance, compliance, periods
+from indicators.measures.settings import Thresholds
+from indicators.measures.selection import persistent_gaps
+from indicators.measures.cycle import stage_status
+from indicators.views.common import unit_indicators
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..db import Database
-from ..dynamics import RATINGS, Bands, grid_counts, place
-from ..measures import Thresholds, aggregate_compliance, compliance, periods
-from .common import school_scope
+from indicators.store.database import Database
+from indicators.measures.change import RATINGS, Bands, grid_counts, place
+from indicators.measures.compliance import aggregate_compliance, compliance, periods
+from indicators.measures.settings import Thresholds
+from indicators.views.common import school_scope
 
 MOVERS = 5        # how many of the largest rises and of the largest falls are shown
 DEFAULT_LINES = 3  # with no school chosen, the lines show this many top risers and fallers

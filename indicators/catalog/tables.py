@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .db import Database
-from .writes import log_event, set_meta, upsert
+from indicators import config
+from indicators.store.database import Database
+from indicators.store.upsert import log_event, set_meta, upsert
 
 STAGES = (
     "goal",

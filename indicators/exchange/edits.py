@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .db import Database
-from .imports import ImportPlan, apply_import, check_rows
-from .measures import period_label
-from .sheets import EVENT_STATUS_LABELS
-from .writes import delete_rows, upsert
+from indicators.store.database import Database
+from indicators.exchange.read import ImportPlan
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import check_rows
+from indicators.words import period_label
+from indicators.store.upsert import delete_rows, upsert
+
 
 # table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
 _TABLES = {
@@ -192,63 +194,4 @@ def set_submission(db: Database, unit_id: str, period: int, action: str, user: s
                ["status", "received_at", "accepted_by", "accepted_at"], frame, user=user,
                source=action, batch_id=batch)
 
-
-# -- the change log ----------------------------------------------------------------------------
-
-def change_log(db: Database, unit_id: str | None = None, period: int | None = None,
-               user: str | None = None, source: str | None = None, limit: int = 2000) -> pd.DataFrame:
-    """Latest changes first, filtered; entity keys are split into organisation and year."""
-    return db.read(
-        """
-        SELECT c.changed_at, c.user_name, c.source, c.entity, c.entity_key, c.field, c.old_value,
-               c.new_value, c.source_file, c.source_row, c.batch_id
-        FROM change_log c
-        WHERE ($unit IS NULL OR list_contains(string_split(c.entity_key, '|'), $unit))
-          AND ($period IS NULL OR split_part(c.entity_key, '|', -1) = CAST($period AS VARCHAR))
-          AND ($user IS NULL OR c.user_name = $user)
-          AND ($source IS NULL OR c.source = $source)
-        ORDER BY c.id DESC LIMIT $limit
-        """,
-        {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit},
-    )
-
-
-SOURCE_LABELS = {"import": "загрузка файла", "edit": "правка на странице", "undo": "отмена загрузки",
-                 "accept": "приёмка", "unlock": "снятие блокировки", "receive": "получение",
-                 "catalog": "каталог", "demo": "демо-данные"}
-ENTITY_LABELS = {"assessment": "оценка", "event_status": "мероприятие", "submission": "сдача данных"}
-
-
-FIELD_LABELS = {"score": "Балл", "not_applicable": "Не применяется", "evidence_url": "Ссылка на документ",
-                "comment": "Комментарий", "status": "Статус", "done_on": "Дата выполнения",
-                "received_at": "Получено", "accepted_by": "Кем принято", "accepted_at": "Принято"}
-_VALUE_WORDS = {"true": "да", "false": "нет", **EVENT_STATUS_LABELS, **{
-    "received": "получено", "accepted": "принято"}}
-
-
-def _value(text: object) -> str:
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return "—"
-    text = str(text)
-    if text in _VALUE_WORDS:
-        return _VALUE_WORDS[text]
-    if text.endswith(".0") and text[:-2].isdigit():
-        return text[:-2]
-    return text
-
-
-def log_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The change log with Russian headers and words."""
-    return pd.DataFrame({
-        "Когда": frame["changed_at"].dt.strftime("%d.%m.%Y %H:%M:%S"),
-        "Кто": frame["user_name"],
-        "Источник": frame["source"].map(lambda s: SOURCE_LABELS.get(s, s)),
-        "Что": frame["entity"].map(lambda s: ENTITY_LABELS.get(s, s)),
-        "Запись": frame["entity_key"].str.replace("|", " · ", regex=False),
-        "Поле": frame["field"].map(lambda f: FIELD_LABELS.get(f, f)),
-        "Было": frame["old_value"].map(_value),
-        "Стало": frame["new_value"].map(_value),
-        "Файл": frame["source_file"],
-        "Строка": frame["source_row"].astype("Int64"),
-    })
 

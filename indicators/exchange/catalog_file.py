@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from .catalog import STAGE_LABELS, UNIT_LEVELS
-from .db import Database
-from .exports import frames_to_xlsx
-from .imports import InvalidFile, Issue, _check_container
-from .measures import period_label
-from .sheets import ValueProblem, is_blank, normal, parse_year
-from .writes import set_meta, upsert
+from indicators.catalog.tables import STAGE_LABELS, UNIT_LEVELS
+from indicators.store.database import Database
+from indicators.exchange.export import frames_to_xlsx
+from indicators.exchange.read import InvalidFile, Issue, _check_container
+from indicators.words import period_label
+from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
+from indicators.store.upsert import set_meta, upsert
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..council import ChartSpec
-from .base import FONT, percent
+from indicators.council.slides import ChartSpec
+from indicators.charts.base import FONT, percent
 
 
 def slide_figure(spec: ChartSpec, scale: float = 1.0, height: int = 520,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .db import Database
-from .roadmaps import is_school_event
-from .writes import log_event, set_meta
+from indicators.store.database import Database
+from indicators.measures.roadmap import is_school_event
+from indicators.store.upsert import log_event, set_meta
 
 PERIODS = tuple(range(2015, 2025))
 USER = "генератор"

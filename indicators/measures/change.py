@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .db import Database
-from .measures import Thresholds, settings
+from indicators.store.database import Database
+from indicators.measures.settings import Thresholds, settings
 
 STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
 STATUS_BAND_LABELS = {

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..db import Database
-from ..measures import SELECTION_STATUSES, periods, persistent_gaps, selection_status
-from .common import STATUS_LABELS, safe_link, school_scope
+from indicators.store.database import Database
+from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
+from indicators.measures.compliance import periods
+from indicators.views.common import STATUS_LABELS, safe_link, school_scope
 
 
 @dataclass(frozen=True)

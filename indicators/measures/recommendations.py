@@ -17,10 +17,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import STAGE_LABELS
-from .db import Database
-from .measures import LEVEL_LABELS, Thresholds, compliance, period_label, persistent_gaps, stage_status
-from .writes import upsert
+from indicators.catalog.tables import STAGE_LABELS
+from indicators.store.database import Database
+from indicators.words import LEVEL_LABELS, period_label
+from indicators.measures.compliance import compliance
+from indicators.measures.settings import Thresholds
+from indicators.measures.selection import persistent_gaps
+from indicators.measures.cycle import stage_status
+from indicators.store.upsert import upsert
 
 STATUS_LABELS = {"new": "черновик (не сохранён)", "draft": "черновик", "approved": "утверждено"}
 _FIELDS = ["basis", "text", "status", "approved_by", "approved_at"]

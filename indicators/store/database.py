@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from . import config
+from indicators import config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")

@@ -15,10 +15,10 @@ from datetime import date
 
 import pandas as pd
 
-from .catalog import STAGES
-from .db import Database
-from .roadmaps import is_school_event
-from .writes import log_event, set_meta, upsert
+from indicators.catalog.tables import STAGES
+from indicators.store.database import Database
+from indicators.measures.roadmap import is_school_event
+from indicators.store.upsert import log_event, set_meta, upsert
 
 SEED = 20250825
 PERIODS = tuple(range(2020, 2025))

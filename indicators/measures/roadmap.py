@@ -14,9 +14,9 @@ from datetime import date
 
 import pandas as pd
 
-from .db import Database
-from .deadlines import parse_deadline
-from .writes import upsert
+from indicators.store.database import Database
+from indicators.catalog.deadlines import parse_deadline
+from indicators.store.upsert import upsert
 
 SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
 

@@ -1,0 +1,89 @@
+"""The August council (августовский педсовет): its numbers, frozen snapshots, and its slides.
+
+:func:`build` gathers, from the same measures the pages use, everything the talk shows for one
+municipality and school year.  A *snapshot* stores that content in the database at a moment
+the head chooses, so a value corrected during the talk doesn't shift a slide; the deck, the
+presentation mode and the HTML report all draw from a :class:`Council`, live or frozen, and
+every slide says the date of its data.  :func:`slides` turns it into a renderer-neutral list
+of :class:`Slide` (text, figures, a chart spec, a table), which the PowerPoint writer, the
+Plotly charts and the HTML report render alike, so the three can't disagree.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import fields
+from datetime import datetime
+
+import pandas as pd
+
+from indicators.store.database import Database
+from indicators.store.upsert import log_event
+from indicators.council.content import Council, build
+
+
+# -- snapshots ---------------------------------------------------------------------------------
+
+_SCALARS = ("municipality_id", "municipality", "period", "as_of")
+
+
+def to_bytes(council: Council) -> bytes:
+    """The council as a zip: its tables as Parquet, its scalars as JSON."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        meta = {k: getattr(council, k) for k in _SCALARS}
+        meta["as_of"] = council.as_of.isoformat()
+        z.writestr("meta.json", json.dumps(meta, ensure_ascii=False))
+        for f in fields(council):
+            value = getattr(council, f.name)
+            if isinstance(value, pd.DataFrame):
+                buf = io.BytesIO()
+                value.to_parquet(buf, index=False)
+                z.writestr(f"{f.name}.parquet", buf.getvalue())
+    return out.getvalue()
+
+
+def from_bytes(data: bytes, snapshot_id: int | None = None) -> Council:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        meta = json.loads(z.read("meta.json"))
+        frames = {f.name: pd.read_parquet(io.BytesIO(z.read(f"{f.name}.parquet")))
+                  for f in fields(Council) if f"{f.name}.parquet" in z.namelist()}
+    return Council(municipality_id=meta["municipality_id"], municipality=meta["municipality"],
+                   period=int(meta["period"]), as_of=datetime.fromisoformat(meta["as_of"]),
+                   snapshot_id=snapshot_id, **frames)
+
+
+def freeze(db: Database, period: int, municipality_id: str, user: str,
+           now: datetime | None = None) -> int:
+    """Store the council's numbers as they are now; return the snapshot's number."""
+    council = build(db, period, municipality_id, now)
+    with db.transaction() as cur:
+        snap = cur.execute(
+            "INSERT INTO council_snapshot (municipality_id, period, taken_at, taken_by, payload) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [municipality_id, int(period), council.as_of, user, to_bytes(council)]).fetchone()[0]
+        log_event(cur, user=user, source="council", entity="council_snapshot",
+                  entity_key=f"{municipality_id}|{period}|{snap}", field="taken_at",
+                  old_value=None, new_value=f"{council.as_of:%Y-%m-%d %H:%M:%S}")
+    return int(snap)
+
+
+def snapshots(db: Database, municipality_id: str, period: int) -> pd.DataFrame:
+    """The stored snapshots of a year, newest first: id, taken_at, taken_by."""
+    return db.read("SELECT id, taken_at, taken_by FROM council_snapshot WHERE municipality_id = ? "
+                   "AND period = ? ORDER BY id DESC", [municipality_id, int(period)])
+
+
+class SnapshotError(ValueError):
+    """A snapshot asked for does not exist (the message is Russian)."""
+
+
+def load(db: Database, snapshot_id: int) -> Council:
+    data = db.scalar("SELECT payload FROM council_snapshot WHERE id = ?", [int(snapshot_id)])
+    if data is None:
+        raise SnapshotError(f"снимок данных № {snapshot_id} не найден")
+    return from_bytes(bytes(data), int(snapshot_id))
+
+

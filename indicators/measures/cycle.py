@@ -1,0 +1,80 @@
+"""The measures of DESIGN.md, computed in SQL in one place.
+
+Definitions (the tests work them out by hand on a tiny fixture):
+
+* *expected* values of a unit for a period: the indicators of the unit's level that are in
+  force that period (``first_period``/``last_period``), while the unit is open, minus the ones
+  marked not applicable;
+* *compliance* = Σ score / Σ max_score over the expected values that were assessed;
+* *completeness* = assessed / expected.  A missing value is "no data", never a zero;
+* *level*: ``no_data`` when nothing was assessed, ``insufficient`` when completeness is below
+  the threshold, else ``high`` / ``medium`` / ``low`` by the compliance thresholds;
+* *change*: compliance minus the compliance of the previous school year (NULL if either is
+  missing);
+* a *stage* of the management cycle is ``present`` (all its values at maximum), ``partial``
+  (some evidence), ``missing`` (assessed, no evidence at all) or ``no_data``; the *cycle break*
+  is the first stage, in cycle order, that is missing or has no data;
+* a *persistent gap* is an indicator scored 0 this year and the year before.
+"""
+
+from __future__ import annotations
+
+
+import pandas as pd
+
+from indicators.catalog.tables import STAGES
+from indicators.measures.facts import AGG_COLUMNS, facts_sql, query_params
+from indicators.store.database import Database
+
+
+def stage_status(db: Database, period: int, *, kind: str = "school",
+                 direction: str | None = None, parent_id: str | None = None,
+                 unit_id: str | None = None) -> pd.DataFrame:
+    """Status of each management-cycle stage per unit, in cycle order, and the cycle break.
+
+    Columns: org_unit_id, short_name, stage, stage_no (1..7), expected, assessed, score_sum,
+    max_sum, status, is_break (the first stage that is missing or has no data).
+    """
+    stage_rows = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
+    sql = f"""
+    WITH {facts_sql()},
+    stages(stage, stage_no) AS (VALUES {stage_rows}),
+    agg AS (SELECT org_unit_id, stage, {AGG_COLUMNS},
+                   count(*) FILTER (WHERE NOT na AND score > 0) AS evidenced
+            FROM facts WHERE period = $period GROUP BY ALL),
+    st AS (
+        SELECT a.*, s.stage_no,
+          CASE WHEN expected = 0 THEN 'not_applicable'
+               WHEN assessed = 0 THEN 'no_data'
+               WHEN evidenced = 0 THEN 'missing'
+               WHEN assessed = expected AND score_sum = max_sum THEN 'present'
+               ELSE 'partial' END AS status
+        FROM agg a JOIN stages s USING (stage)
+    ),
+    breaks AS (
+        SELECT org_unit_id, min(stage_no) AS break_no FROM st
+        WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id
+    )
+    SELECT st.org_unit_id, u.short_name, st.stage, st.stage_no, st.expected, st.assessed,
+           st.score_sum, st.max_sum, st.status, coalesce(st.stage_no = b.break_no, FALSE) AS is_break
+    FROM st JOIN org_unit u ON u.id = st.org_unit_id
+    LEFT JOIN breaks b USING (org_unit_id)
+    ORDER BY u.ord, u.name, st.stage_no
+    """
+    params = query_params(db, [period], kind, direction, None, parent_id=parent_id, unit_id=unit_id)
+    params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent", "region",
+                                      "unit")}
+              | {"period": int(period)})
+    return db.read(sql, params)
+
+
+def cycle_breaks(db: Database, period: int, *, kind: str = "school",
+                 direction: str | None = None) -> pd.DataFrame:
+    """One row per unit: the stage where its cycle first breaks (NULL: the cycle is whole)."""
+    stages = stage_status(db, period, kind=kind, direction=direction)
+    units = stages[["org_unit_id", "short_name"]].drop_duplicates()
+    breaks = stages.loc[stages["is_break"], ["org_unit_id", "stage", "stage_no", "status"]]
+    breaks = breaks.rename(columns={"stage": "break_stage", "status": "break_status"})
+    return units.merge(breaks, on="org_unit_id", how="left").reset_index(drop=True)
+
+

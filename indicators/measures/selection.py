@@ -1,0 +1,99 @@
+"""The measures of DESIGN.md, computed in SQL in one place.
+
+Definitions (the tests work them out by hand on a tiny fixture):
+
+* *expected* values of a unit for a period: the indicators of the unit's level that are in
+  force that period (``first_period``/``last_period``), while the unit is open, minus the ones
+  marked not applicable;
+* *compliance* = Σ score / Σ max_score over the expected values that were assessed;
+* *completeness* = assessed / expected.  A missing value is "no data", never a zero;
+* *level*: ``no_data`` when nothing was assessed, ``insufficient`` when completeness is below
+  the threshold, else ``high`` / ``medium`` / ``low`` by the compliance thresholds;
+* *change*: compliance minus the compliance of the previous school year (NULL if either is
+  missing);
+* a *stage* of the management cycle is ``present`` (all its values at maximum), ``partial``
+  (some evidence), ``missing`` (assessed, no evidence at all) or ``no_data``; the *cycle break*
+  is the first stage, in cycle order, that is missing or has no data;
+* a *persistent gap* is an indicator scored 0 this year and the year before.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from indicators.measures.facts import AGG_COLUMNS, facts_sql, query_params
+from indicators.store.database import Database
+
+
+def persistent_gaps(db: Database, period: int, *, kind: str = "school",
+                    parent_id: str | None = None) -> pd.DataFrame:
+    """Indicators scored 0 in ``period`` and in the year before, per unit.
+
+    Both years must count: the indicator in force and the unit open in each of them.
+    """
+    return db.read(
+        """
+        SELECT a.org_unit_id, u.short_name, a.indicator_id, i.title, i.stage
+        FROM assessment a
+        JOIN assessment b ON b.org_unit_id = a.org_unit_id AND b.indicator_id = a.indicator_id
+                         AND b.period = a.period - 1
+        JOIN org_unit u ON u.id = a.org_unit_id
+        JOIN indicator i ON i.id = a.indicator_id
+        WHERE a.period = $p AND u.kind = $kind AND ($parent IS NULL OR u.parent_id = $parent)
+          AND a.score = 0 AND b.score = 0 AND NOT a.not_applicable AND NOT b.not_applicable
+          AND b.period >= i.first_period AND (i.last_period IS NULL OR a.period <= i.last_period)
+          AND (u.opened_period IS NULL OR b.period >= u.opened_period)
+          AND (u.closed_period IS NULL OR a.period < u.closed_period)
+        ORDER BY u.ord, u.name, i.ord
+        """,
+        {"p": int(period), "kind": kind, "parent": parent_id},
+    )
+
+
+SELECTION_STATUSES = ("met", "partial", "not_met", "no_data", "not_applicable")
+
+
+def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Iterable[str], *,
+                     kind: str = "school", parent_id: str | None = None,
+                     per_indicator: bool = False) -> pd.DataFrame:
+    """How each unit stands on a set of indicators (one indicator or a criterion), per period.
+
+    The status reads like a cycle stage's: ``met`` (every value in, all at maximum),
+    ``partial`` (some evidence, or values missing), ``not_met`` (values in, all zero),
+    ``no_data`` (nothing submitted), ``not_applicable`` (none of them applies).  A unit appears
+    only in the periods it was open.  ``evidenced`` counts values above zero and ``linked``
+    those of them with an http(s) document link: a claim without its document is what
+    "evidence coverage" shows.  With ``per_indicator`` each indicator of the set gets its own
+    row (an ``indicator_id`` column).
+    Columns: org_unit_id, name, short_name, period, [indicator_id], expected, assessed,
+    score_sum, max_sum, evidenced, linked, status.
+    """
+    per = ", indicator_id" if per_indicator else ""
+    sql = f"""
+    WITH {facts_sql()},
+    agg AS (SELECT org_unit_id, period{per}, {AGG_COLUMNS},
+                   count(*) FILTER (WHERE NOT na AND score > 0) AS evidenced,
+                   count(*) FILTER (WHERE NOT na AND score > 0
+                                    AND regexp_matches(trim(evidence_url), '^(?i)https?://\\S'))
+                       AS linked
+            FROM facts GROUP BY ALL)
+    SELECT a.org_unit_id, u.name, u.short_name, a.period{per.replace(", ", ", a.")}, a.expected,
+           a.assessed, a.score_sum,
+           a.max_sum, a.evidenced, a.linked,
+           CASE WHEN a.expected = 0 THEN 'not_applicable'
+                WHEN a.assessed = 0 THEN 'no_data'
+                WHEN a.evidenced = 0 THEN 'not_met'
+                WHEN a.assessed = a.expected AND a.score_sum = a.max_sum THEN 'met'
+                ELSE 'partial' END AS status
+    FROM agg a JOIN org_unit u ON u.id = a.org_unit_id
+    WHERE list_contains($wanted::INTEGER[], a.period)
+    ORDER BY a.period, u.ord, u.name{per.replace(", ", ", a.")}
+    """
+    params = query_params(db, periods_, kind, None, None, indicators=indicator_ids, parent_id=parent_id)
+    params = {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent",
+                                     "region", "unit")}
+    return db.read(sql, params)
+
+

@@ -25,7 +25,7 @@ from indicators.store.database import Database
 from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
 from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS
-from indicators.store.upsert import upsert
+from indicators.store.door import batch
 
 SCHOOLS = 1000
 YEAR = 2024
@@ -46,12 +46,11 @@ def build_database(path: Path) -> tuple[Database, list[str]]:
                  not_applicable=False)
             for u in units[1:] for c in codes for p in (YEAR - 1, YEAR)
             if p == YEAR - 1 or int(u["id"][1:]) % 2 == 0]
-    with db.transaction() as cur:
-        upsert(cur, "org_unit", ["id"], ["parent_id", "kind", "name", "short_name", "ord"],
-               pd.DataFrame(units, dtype=object), user="bench", source="bench")
-        upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"],
-               ["score", "not_applicable"], pd.DataFrame(rows, dtype=object), user="bench",
-               source="bench")
+    with batch(db, "bench", "demo") as b:
+        b.upsert("org_unit", ["id"], ["parent_id", "kind", "name", "short_name", "ord"],
+                 pd.DataFrame(units, dtype=object))
+        b.upsert("assessment", ["org_unit_id", "indicator_id", "period"],
+                 ["score", "not_applicable"], pd.DataFrame(rows, dtype=object))
     return db, codes
 
 

@@ -28,6 +28,7 @@ from indicators.exchange.template import TemplateError, build_template
 from indicators.council.content import build
 from indicators.council.slides import SLIDES, count_slides, slides
 from indicators.council.snapshots import SnapshotError, freeze, load
+from indicators.store.door import batch
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,9 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _init(_args: argparse.Namespace) -> int:
     db = ready_db(with_demo=False)
-    with db.transaction() as cur:
-        cur.execute("INSERT INTO meta VALUES ('auto_demo', '0') "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    with batch(db, "командная строка", "init") as b:
+        b.set_meta("auto_demo", "0")
     print(f"База готова: {db.path}. Демо-данные не добавляются.")
     return 0
 

@@ -1,27 +1,20 @@
-"""The measures of DESIGN.md, computed in SQL in one place.
+"""Every Russian word the product shows for a stored code, in one place.
 
-Definitions (the tests work them out by hand on a tiny fixture):
-
-* *expected* values of a unit for a period: the indicators of the unit's level that are in
-  force that period (``first_period``/``last_period``), while the unit is open, minus the ones
-  marked not applicable;
-* *compliance* = Σ score / Σ max_score over the expected values that were assessed;
-* *completeness* = assessed / expected.  A missing value is "no data", never a zero;
-* *level*: ``no_data`` when nothing was assessed, ``insufficient`` when completeness is below
-  the threshold, else ``high`` / ``medium`` / ``low`` by the compliance thresholds;
-* *change*: compliance minus the compliance of the previous school year (NULL if either is
-  missing);
-* a *stage* of the management cycle is ``present`` (all its values at maximum), ``partial``
-  (some evidence), ``missing`` (assessed, no evidence at all) or ``no_data``; the *cycle break*
-  is the first stage, in cycle order, that is missing or has no data;
-* a *persistent gap* is an indicator scored 0 this year and the year before.
+A code (``high``, ``not_met``, ``import``…) is what the database and the measures keep; what a
+person reads is here, so one word can't drift between the page, the deck, the Excel export and
+the change log.  Parsing the other way (a word typed in a template back to its code) reads the
+same dictionaries.
 """
 
 from __future__ import annotations
 
 
+def period_label(period: int) -> str:
+    """2024 -> '2024/25': a period is a school year stored as its first calendar year."""
+    return f"{period}/{(period + 1) % 100:02d}"
 
 
+# -- levels and statuses of the measures ------------------------------------------------------
 
 LEVELS = ("high", "medium", "low", "insufficient", "no_data")
 LEVEL_LABELS = {
@@ -31,6 +24,15 @@ LEVEL_LABELS = {
     "insufficient": "Недостаточно данных",
     "no_data": "Нет данных",
 }
+# The status of a value, or of a set of values (an indicator across its years, a criterion).
+STATUS_LABELS = {
+    "met": "Выполнено",
+    "partial": "Частично",
+    "not_met": "Не выполнено",
+    "not_applicable": "Не применяется",
+    "no_data": "Нет данных",
+}
+# The same classification read as a stage of the management cycle.
 STAGE_STATUS_LABELS = {
     "present": "есть",
     "partial": "частично",
@@ -38,10 +40,105 @@ STAGE_STATUS_LABELS = {
     "no_data": "нет данных",
     "not_applicable": "не применяется",
 }
+STAGE_LABELS = {
+    "goal": "Цель",
+    "monitoring": "Мониторинг",
+    "analysis": "Анализ",
+    "recommendations": "Рекомендации",
+    "measures": "Меры",
+    "decisions": "Решения",
+    "effectiveness": "Анализ эффективности",
+}
+UNIT_LEVELS = {"municipality": "Муниципалитет", "school": "ОО"}  # who an indicator applies to
 
+# The status × change grid (California School Dashboard's 5×5).
+STATUS_BAND_LABELS = {
+    "very_high": "Очень высокое",
+    "high": "Высокое",
+    "medium": "Среднее",
+    "low": "Низкое",
+    "very_low": "Очень низкое",
+}
+CHANGE_BAND_LABELS = {
+    "declined_significantly": "Значительно снизилось",
+    "declined": "Снизилось",
+    "maintained": "Сохранилось",
+    "increased": "Выросло",
+    "increased_significantly": "Значительно выросло",
+}
+RATING_LABELS = {
+    5: "Синий — образцово",
+    4: "Голубой — хорошо",
+    3: "Жёлтый — стабильно",
+    2: "Оранжевый — внимание",
+    1: "Красный — нужна помощь",
+}
+RATING_COLOR_NAMES = {5: "Синий", 4: "Голубой", 3: "Жёлтый", 2: "Оранжевый", 1: "Красный"}
 
-def period_label(period: int) -> str:
-    """2024 -> '2024/25': a period is a school year stored as its first calendar year."""
-    return f"{period}/{(period + 1) % 100:02d}"
+# -- roadmaps, submissions, recommendations ---------------------------------------------------
 
+EVENT_STATUS_LABELS = {
+    "done": "выполнено",
+    "in_progress": "в работе",
+    "not_done": "не выполнено",
+    "not_due": "срок не наступил",
+}
+SUBMISSION_LABELS = {"received": "Получено", "accepted": "Принято (заблокировано)"}
+RECOMMENDATION_STATUS_LABELS = {"new": "черновик (не сохранён)", "draft": "черновик",
+                                "approved": "утверждено"}
 
+# -- who wrote what: the change log -----------------------------------------------------------
+
+# Every source a write may name (the write door refuses any other).
+SOURCE_LABELS = {
+    "import": "загрузка файла",
+    "edit": "правка на странице",
+    "undo": "отмена загрузки",
+    "accept": "приёмка",
+    "unlock": "снятие блокировки",
+    "receive": "получение",
+    "catalog": "каталог",
+    "catalog-file": "загрузка каталога",
+    "demo": "демо-данные",
+    "generate": "синтетические данные",
+    "recommendation": "адресные рекомендации",
+    "council": "снимок для педсовета",
+    "init": "создание базы",
+}
+ENTITY_LABELS = {
+    "assessment": "оценка",
+    "event_status": "мероприятие",
+    "event_due": "срок мероприятия",
+    "submission": "сдача данных",
+    "recommendation": "рекомендации",
+    "council_snapshot": "снимок педсовета",
+    "org_unit": "организация",
+    "indicator": "показатель",
+    "criterion": "группа критериев",
+    "direction": "направление",
+    "roadmap_event": "мероприятие дорожной карты",
+    "event_indicator": "связь мероприятия и показателя",
+    "recommendation_rule": "правило рекомендаций",
+    "setting": "настройка",
+    "catalog": "каталог",
+    "database": "база данных",
+}
+FIELD_LABELS = {
+    "score": "Балл", "not_applicable": "Не применяется", "evidence_url": "Ссылка на документ",
+    "comment": "Комментарий", "status": "Статус", "done_on": "Дата выполнения",
+    "received_at": "Получено", "accepted_by": "Кем принято", "accepted_at": "Принято",
+    "due_on": "Срок", "text": "Текст", "basis": "Основание", "approved_by": "Кем утверждено",
+    "approved_at": "Утверждено", "taken_at": "Снимок сделан", "rows": "Строк",
+    "first_period": "Действует с", "sha256": "Контрольная сумма", "seed": "Начальное число",
+    "*": "Запись",
+}
+
+# -- who may do what --------------------------------------------------------------------------
+
+ROLE_LABELS = {
+    "viewer": "Просмотр",
+    "department_editor": "Специалист управления",
+    "school_editor": "Оператор школы",
+    "region_viewer": "Просмотр региона",
+    "admin": "Администратор",
+}

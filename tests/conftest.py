@@ -37,6 +37,7 @@ from indicators.store.database import Database
 from indicators.ready import ready_db
 from indicators.store.upsert import upsert
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.staging import staged
 
 NA = "na"
 TINY_UNITS = [
@@ -82,7 +83,7 @@ def tiny_db(tmp_path):
     db = Database(tmp_path / "tiny.duckdb")
     sync_catalog(db)
     units, assessments = _tiny_frames()
-    with db.transaction() as cur:
+    with staged(db) as cur:
         upsert(cur, "org_unit", ["id"], [c for c in units.columns if c != "id"], units,
                user="тест", source="test")
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"],

@@ -28,6 +28,7 @@ from indicators.council.content import Council, build, default_period, just_ende
 from indicators.council.slides import NAME_LIMIT, count_slides, shorten, slides
 from indicators.council.snapshots import SnapshotError, freeze, load, snapshots
 from indicators.charts.base import percent
+from tests.staging import staged
 
 NOW = datetime(2025, 8, 20, 14, 30)
 
@@ -75,7 +76,7 @@ def test_cycle_counts_and_support_by_hand(tiny_db):
 
 def test_a_snapshot_does_not_move_when_a_value_changes(tiny_db):
     snap = freeze(tiny_db, 2024, "mun", "Иванова", NOW)
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch-a", indicator_id="S06", period=2024, score=2)], dtype=object),
                user="тест", source="edit")
@@ -196,7 +197,7 @@ def test_fit_size_shrinks_then_cuts():
 
 
 def test_long_school_names_are_shortened_on_the_slides(tiny_db):
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         cur.execute("UPDATE org_unit SET short_name = 'Муниципальное бюджетное общеобразовательное "
                     "учреждение «Средняя школа имени героя»' WHERE id = 'sch-a'")
     deck = slides(build(tiny_db, 2024, "mun"), ["schools", "criteria"])

@@ -21,6 +21,7 @@ from indicators.store import database as db_module
 from indicators.catalog.tables import CatalogError, sync_catalog
 from indicators.store.database import Database
 from indicators.store.upsert import upsert
+from tests.staging import staged
 
 CATALOG_TABLES = {  # table -> catalog file
     "direction": "directions.csv",
@@ -81,7 +82,7 @@ def test_migrations_recorded_and_not_reapplied(tmp_path, monkeypatch):
     assert shipped[0] == (1, "001_initial.sql")
     assert db.rows("SELECT version, name FROM schema_migration ORDER BY version") == shipped
     assert db.migrate() == []
-    with db.transaction() as cur:  # some data that a re-run of 001 would destroy or duplicate
+    with staged(db) as cur:  # some data that a re-run of 001 would destroy or duplicate
         cur.execute("INSERT INTO setting VALUES ('probe', 1, NULL)")
     db.close()
 
@@ -155,7 +156,7 @@ def test_catalog_edit_is_picked_up_and_logged(catalog_db, catalog_copy):
 
 def test_removed_catalog_row_deleted_unless_referenced(catalog_db, catalog_copy):
     """S10 and S11 leave the file; S10 still has an assessment, so it stays; S11 goes."""
-    with catalog_db.transaction() as cur:
+    with staged(catalog_db) as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch", indicator_id="S10", period=2024, score=2)],
                             dtype=object), user="тест", source="test")
@@ -239,7 +240,7 @@ def assessments(rows: list[tuple]) -> pd.DataFrame:
 
 
 def write(db: Database, rows: list[tuple], user: str = "специалист"):
-    with db.transaction() as cur:
+    with staged(db) as cur:
         return upsert(cur, "assessment", KEYS, FIELDS, assessments(rows), user=user, source="edit")
 
 
@@ -304,7 +305,7 @@ def test_transaction_rolls_back_entirely_on_error(catalog_db):
     version = catalog_db.data_version()
 
     with pytest.raises(RuntimeError, match="обрыв"):
-        with catalog_db.transaction() as cur:
+        with staged(catalog_db) as cur:
             upsert(cur, "org_unit", ["id"], ["kind", "name", "short_name"],
                    pd.DataFrame([dict(id="new", kind="school", name="Новая", short_name="Н")]),
                    user="тест", source="test")
@@ -325,7 +326,7 @@ def test_failing_write_rolls_back_earlier_writes_of_the_transaction(catalog_db):
     before = snapshot(catalog_db)
     version = catalog_db.data_version()
     with pytest.raises(duckdb.Error):
-        with catalog_db.transaction() as cur:
+        with staged(catalog_db) as cur:
             upsert(cur, "org_unit", ["id"], ["kind", "name", "short_name"],
                    pd.DataFrame([dict(id="new", kind="school", name="Новая", short_name="Н")]),
                    user="тест", source="test")
@@ -357,7 +358,7 @@ def test_data_version_increases_on_each_committed_write(fresh_db):
     sync_catalog(fresh_db)  # nothing to load
     assert fresh_db.data_version() == v3
     with pytest.raises(ZeroDivisionError):
-        with fresh_db.transaction() as cur:
+        with staged(fresh_db) as cur:
             cur.execute("DELETE FROM assessment")
             1 / 0
     assert fresh_db.data_version() == v3

@@ -20,6 +20,7 @@ from indicators.exchange.check import plan_import
 from indicators.exchange.template import build_template
 from indicators.exchange.edits import RefusedError, last_import, plan_edits, save_edits, set_submission, undo_last
 from indicators.store.changelog import change_log
+from tests.staging import staged
 
 YEAR = 2024
 SCHOOL = "sosh-6"          # demo: 2024/25 received, not yet accepted
@@ -138,7 +139,7 @@ def test_undo_is_refused_after_a_later_edit_of_the_same_value(db):
 
 
 def test_undo_of_a_created_row_deletes_it(db):
-    with db.transaction() as cur:
+    with staged(db) as cur:
         cur.execute("DELETE FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' AND "
                     "period = ?", [SCHOOL, YEAR])
     plan = plan_import(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", 1)))], YEAR)
@@ -159,15 +160,15 @@ def test_several_files_go_in_one_transaction(db, monkeypatch):
     other = edited(template(db, "sosh-1"), set_cell("Оценки", "J2", 0))
     plan = plan_import(db, [("a.xlsx", data), ("b.xlsx", other)], YEAR)
     assert plan.ok and plan.counts["changed"] == 2
-    import indicators.exchange.apply as imports_module
-    real = imports_module.upsert
+    import indicators.store.door as door_module
+    real = door_module.upsert
 
     def failing(cur, table, *args, **kw):
         if table == "event_status":
             raise RuntimeError("диск переполнен")
         return real(cur, table, *args, **kw)
 
-    monkeypatch.setattr(imports_module, "upsert", failing)
+    monkeypatch.setattr(door_module, "upsert", failing)
     with pytest.raises(RuntimeError):
         apply_import(db, plan, "тест")
     assert fingerprint(db) == before
@@ -527,7 +528,7 @@ def test_empty_cells_of_an_edited_table_are_not_written_as_text(db):
     """st.data_editor hands back NaN / NA for empty cells: they stay empty, never «nan»."""
     table = pd.DataFrame({"code": ["S01", "S02"], "score": ["2", "2"],
                           "evidence_url": [float("nan"), pd.NA], "comment": [float("nan"), None]})
-    with db.transaction() as cur:
+    with staged(db) as cur:
         cur.execute("UPDATE assessment SET evidence_url = NULL, comment = NULL WHERE org_unit_id = ? "
                     "AND period = ? AND indicator_id IN ('S01', 'S02')", [SCHOOL, YEAR])
     plan = plan_edits(db, SCHOOL, YEAR, table)

@@ -24,6 +24,7 @@ from indicators.measures.compliance import aggregate_compliance, completeness, c
 from indicators.measures.cycle import cycle_breaks, stage_status
 from indicators.measures.selection import persistent_gaps
 from indicators.words import period_label
+from tests.staging import staged
 
 approx = pytest.approx
 
@@ -217,7 +218,7 @@ def test_levels_with_custom_thresholds(tiny_db):
 def test_thresholds_come_from_the_setting_table(tiny_db):
     """Thresholds are configurable data: changing level_high in ``setting`` changes levels."""
     assert Thresholds.from_db(tiny_db) == Thresholds(high=0.8, medium=0.5, min_completeness=0.8)
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "setting", ["key"], ["value"],
                pd.DataFrame({"key": ["level_high"], "value": [0.9]}), user="тест", source="test")
     assert Thresholds.from_db(tiny_db).high == 0.9
@@ -438,7 +439,7 @@ def test_indicator_first_and_last_period_are_respected(tiny_db):
       Σ 2+2+2+2+2+2+1+0+2 = 15 / 18.
     2023 is as before (S11 still in force, S12 not yet): sch-a 19/22 of 11.
     """
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "indicator", ["id"], ["last_period"],
                pd.DataFrame({"id": ["S11"], "last_period": [2023]}, dtype=object),
                user="тест", source="test")
@@ -467,7 +468,7 @@ def test_indicator_first_and_last_period_are_respected(tiny_db):
 def test_org_unit_opened_and_closed_periods_are_respected(tiny_db):
     """sch-c exists only in 2023: not expected in 2022 (not open yet) nor 2024 (closed),
     even when a stray 2024 value was entered for it."""
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch-c", indicator_id="S01", period=2024,
                                   score=2)], dtype=object), user="тест", source="test")

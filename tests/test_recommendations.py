@@ -16,6 +16,7 @@ from indicators import config
 from indicators.catalog.tables import CatalogError, read_catalog
 from indicators.exchange.export import export_database
 from indicators.measures.recommendations import needing_support, recommendations, rules, save
+from tests.staging import staged
 
 
 def _file_bytes(db) -> bytes:
@@ -60,7 +61,7 @@ def test_the_draft_is_written_from_the_rule_table(tiny_db):
 
 
 def test_a_rule_text_is_data(tiny_db):
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         cur.execute("UPDATE recommendation_rule SET text = 'Провести аудит анализа.' "
                     "WHERE trigger = 'stage' AND key = 'analysis'")
     c = needing_support(tiny_db, 2023, "mun").set_index("org_unit_id").loc["sch-c", "draft"]
@@ -128,7 +129,7 @@ def test_refused_saves_write_nothing(tiny_db):
 
 
 def test_a_locked_department_year_keeps_m11(tiny_db):
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         cur.execute("INSERT INTO submission (org_unit_id, period, status) VALUES ('mun', 2023, 'accepted')")
     message = save(tiny_db, "sch-a", 2023, "1. Текст.", None, approve=True, user="Иванова")
     assert "M11 не обновлён" in message and "заблокированы" in message

@@ -11,6 +11,7 @@ import pytest
 from indicators.measures import roadmap as r
 from indicators.store.upsert import upsert
 from indicators.exchange.edits import plan_event_edits, save_edits
+from tests.staging import staged
 
 G = "gubakha"
 TODAY = date(2023, 9, 15)
@@ -21,7 +22,7 @@ TODAY = date(2023, 9, 15)
 def _statuses(db, rows):
     frame = pd.DataFrame([dict(event_id=f"{G}:{n}", org_unit_id=u, period=p, status=s)
                           for n, u, p, s in rows], dtype=object)
-    with db.transaction() as cur:
+    with staged(db) as cur:
         upsert(cur, "event_status", ["event_id", "org_unit_id", "period"], ["status"], frame,
                user="тест", source="test")
 

@@ -13,6 +13,7 @@ from indicators import views
 from indicators.store.upsert import upsert
 from tests.test_measures import one
 from indicators.measures.selection import persistent_gaps, selection_status
+from tests.staging import staged
 
 approx = pytest.approx
 GOAL = ["S01", "S02", "S03"]
@@ -59,7 +60,7 @@ def test_only_web_links_count_as_evidence(tiny_db):
         dict(org_unit_id="sch-a", indicator_id="S02", period=2024, evidence_url="file:///c:/a.pdf"),
         dict(org_unit_id="sch-a", indicator_id="S03", period=2024, evidence_url="  HTTP://y.ru/b "),
     ], dtype=object)
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["evidence_url"],
                rows, user="тест", source="test")
     a = one(selection_status(tiny_db, [2024], GOAL), org_unit_id="sch-a")
@@ -79,10 +80,10 @@ def test_persistent_gaps_respect_validity_and_opening(tiny_db):
     gaps = persistent_gaps(tiny_db, 2023)
     assert list(zip(gaps["org_unit_id"], gaps["indicator_id"])) == [("sch-a", "S06")]
     assert persistent_gaps(tiny_db, 2024).empty
-    with tiny_db.transaction() as cur:  # S06 comes into force in 2023: 2022 doesn't count
+    with staged(tiny_db) as cur:  # S06 comes into force in 2023: 2022 doesn't count
         cur.execute("UPDATE indicator SET first_period = 2023 WHERE id = 'S06'")
     assert persistent_gaps(tiny_db, 2023).empty
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         cur.execute("UPDATE indicator SET first_period = 2020 WHERE id = 'S06'")
         cur.execute("UPDATE org_unit SET opened_period = 2023 WHERE id = 'sch-a'")
     assert persistent_gaps(tiny_db, 2023).empty
@@ -160,7 +161,7 @@ def test_trends_place_schools_and_say_why_one_is_not(tiny_db):
 
 
 def test_bands_come_from_settings(tiny_db):
-    with tiny_db.transaction() as cur:
+    with staged(tiny_db) as cur:
         upsert(cur, "setting", ["key"], ["value"],
                pd.DataFrame([{"key": "change_significant", "value": 0.05}], dtype=object),
                user="тест", source="test")

@@ -17,7 +17,8 @@ import pandas as pd
 
 from indicators import config
 from indicators.store.database import Database
-from indicators.store.upsert import log_event, set_meta, upsert
+from indicators.words import STAGE_LABELS, UNIT_LEVELS  # noqa: F401
+from indicators.store.door import batch
 
 STAGES = (
     "goal",
@@ -28,16 +29,9 @@ STAGES = (
     "decisions",
     "effectiveness",
 )
-STAGE_LABELS = {
-    "goal": "Цель",
-    "monitoring": "Мониторинг",
-    "analysis": "Анализ",
-    "recommendations": "Рекомендации",
-    "measures": "Меры",
-    "decisions": "Решения",
-    "effectiveness": "Анализ эффективности",
-}
-UNIT_LEVELS = {"municipality": "Муниципалитет", "school": "ОО"}  # who an indicator applies to
+
+
+CATALOG_ACTOR = "каталог"  # who the change log names for a reload of the shipped files
 
 
 class CatalogError(ValueError):
@@ -191,11 +185,11 @@ def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool
     own = db.meta("custom_catalog") == "1"
     specs = [s for s in SPECS if not (own and s.table in ("direction", "criterion", "indicator",
                                                           "event_indicator"))]
-    with db.transaction() as cur:
+    with batch(db, CATALOG_ACTOR, "catalog") as b:
+        cur = b.cur
         for spec in specs:
             frame = frames[spec.table]
-            upsert(cur, spec.table, spec.keys, spec.fields, frame, user="каталог",
-                   source="catalog", source_file=spec.file)
+            b.upsert(spec.table, spec.keys, spec.fields, frame, source_file=spec.file)
             key_sql = " || '|' || ".join(spec.keys)  # one text key, composite keys included
             keep = frame[spec.keys].astype(str).agg("|".join, axis=1).tolist()
             cur.register("_keep", pd.DataFrame({"k": keep}, dtype=object))
@@ -206,13 +200,11 @@ def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool
                 f"(SELECT k FROM _keep){guard_sql}"
             ).fetchall()
             for (key,) in gone:
-                log_event(cur, user="каталог", source="catalog", entity=spec.table,
-                          entity_key=str(key), field="*", old_value="row", new_value=None)
+                b.log(spec.table, str(key), "*", "row", None)
             cur.execute(
                 f"DELETE FROM {spec.table} WHERE {key_sql} NOT IN (SELECT k FROM _keep){guard_sql}"
             )
             cur.unregister("_keep")
-        log_event(cur, user="каталог", source="catalog", entity="catalog", entity_key="hash",
-                  field="sha256", old_value=old_hash, new_value=new_hash)
-        set_meta(cur, "catalog_hash", new_hash)
+        b.log("catalog", "hash", "sha256", old_hash, new_hash)
+        b.set_meta("catalog_hash", new_hash)
     return True

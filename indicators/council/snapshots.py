@@ -20,8 +20,8 @@ from datetime import datetime
 import pandas as pd
 
 from indicators.store.database import Database
-from indicators.store.upsert import log_event
 from indicators.council.content import Council, build
+from indicators.store.door import batch
 
 
 # -- snapshots ---------------------------------------------------------------------------------
@@ -59,14 +59,13 @@ def freeze(db: Database, period: int, municipality_id: str, user: str,
            now: datetime | None = None) -> int:
     """Store the council's numbers as they are now; return the snapshot's number."""
     council = build(db, period, municipality_id, now)
-    with db.transaction() as cur:
-        snap = cur.execute(
+    with batch(db, user, "council") as b:
+        snap = b.sql(
             "INSERT INTO council_snapshot (municipality_id, period, taken_at, taken_by, payload) "
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
             [municipality_id, int(period), council.as_of, user, to_bytes(council)]).fetchone()[0]
-        log_event(cur, user=user, source="council", entity="council_snapshot",
-                  entity_key=f"{municipality_id}|{period}|{snap}", field="taken_at",
-                  old_value=None, new_value=f"{council.as_of:%Y-%m-%d %H:%M:%S}")
+        b.log("council_snapshot", f"{municipality_id}|{period}|{snap}", "taken_at", None,
+              f"{council.as_of:%Y-%m-%d %H:%M:%S}")
     return int(snap)
 
 

@@ -22,7 +22,7 @@ from indicators.exchange.export import frames_to_xlsx
 from indicators.exchange.read import InvalidFile, Issue, _check_container
 from indicators.words import period_label
 from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
-from indicators.store.upsert import set_meta, upsert
+from indicators.store.door import batch
 
 
 @dataclass(frozen=True)
@@ -263,15 +263,12 @@ def _count(db: Database, table: str, frame: pd.DataFrame) -> dict[str, int]:
 def apply_catalog(db: Database, plan: CatalogPlan, user: str) -> None:
     if not plan.ok:
         raise ValueError("каталог содержит ошибки: запись невозможна")
-    with db.transaction() as cur:
-        batch = cur.execute("INSERT INTO import_batch (user_name, source, files) VALUES (?, "
-                            "'catalog-file', ?) RETURNING id", [user, plan.file]).fetchone()[0]
+    with batch(db, user, "catalog-file", files=[plan.file]) as b:
         for table in ("direction", "criterion", "indicator", "org_unit"):
             frame = plan.frames.get(table)
             if frame is None or frame.empty:
                 continue
             rows = frame.rename(columns={"_row": "source_row"})
-            upsert(cur, table, ["id"], _FIELDS[table], rows, user=user, source="catalog-file",
-                   source_file=plan.file, batch_id=batch)
+            b.upsert(table, ["id"], _FIELDS[table], rows, source_file=plan.file)
         if {"direction", "criterion", "indicator"} & set(plan.frames):
-            set_meta(cur, "custom_catalog", "1")
+            b.set_meta("custom_catalog", "1")

@@ -1,5 +1,5 @@
-"""Writes other than an import: undo of the last import, in-place edits, acceptance and its
-unlock, and reading the change log.  Each is one transaction and one batch in the change log.
+"""Writes other than an import: undo of the last import, in-place edits (with the import's
+checks), acceptance and its unlock.  Each is one batch through the write door.
 """
 
 from __future__ import annotations
@@ -7,11 +7,12 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.store.database import Database
+from indicators.words import SUBMISSION_LABELS
 from indicators.exchange.read import ImportPlan
 from indicators.exchange.apply import apply_import
 from indicators.exchange.check import check_rows
 from indicators.words import period_label
-from indicators.store.upsert import delete_rows, upsert
+from indicators.store.door import batch as write_batch
 
 
 # table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
@@ -46,9 +47,9 @@ def undo_last(db: Database, user: str) -> int:
     if batch is None:
         raise RefusedError("нет загрузки, которую можно отменить.")
     batch_id = int(batch["id"])
-    with db.transaction() as cur:
-        undo = cur.execute("INSERT INTO import_batch (user_name, source, files) VALUES (?, 'undo', ?) "
-                           "RETURNING id", [user, batch["files"]]).fetchone()[0]
+    files = [batch["files"]] if isinstance(batch["files"], str) else []
+    with write_batch(db, user, "undo", files=files) as b:
+        cur, undo = b.cur, b.id
         for table, (keys, fields, required) in _TABLES.items():
             log = cur.execute(
                 "SELECT entity_key, field, old_value, new_value FROM change_log "
@@ -74,12 +75,10 @@ def undo_last(db: Database, user: str) -> int:
                          else values.get("score") is None and values.get("not_applicable") in (None, "false"))
                 (gone if empty else keep).append(row)
             if keep:
-                upsert(cur, table, keys, fields, pd.DataFrame(keep, dtype=object), user=user,
-                       source="undo", batch_id=undo)
+                b.upsert(table, keys, fields, pd.DataFrame(keep, dtype=object))
             if gone:
-                delete_rows(cur, table, keys, fields, pd.DataFrame(gone, dtype=object), user=user,
-                            source="undo", batch_id=undo)
-        cur.execute("UPDATE import_batch SET undone_by = ? WHERE id = ?", [undo, batch_id])
+                b.delete(table, keys, fields, pd.DataFrame(gone, dtype=object))
+        b.sql("UPDATE import_batch SET undone_by = ? WHERE id = ?", [undo, batch_id])
     return int(undo)
 
 
@@ -145,7 +144,6 @@ def submissions(db: Database, municipality_id: str, period: int) -> pd.DataFrame
     )
 
 
-SUBMISSION_LABELS = {"received": "Получено", "accepted": "Принято (заблокировано)"}
 
 
 def submission_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -187,11 +185,8 @@ def set_submission(db: Database, unit_id: str, period: int, action: str, user: s
     else:
         raise ValueError(action)
     frame = pd.DataFrame([dict(org_unit_id=unit_id, period=int(period), **row)], dtype=object)
-    with db.transaction() as cur:
-        batch = cur.execute("INSERT INTO import_batch (user_name, source) VALUES (?, ?) RETURNING id",
-                            [user, action]).fetchone()[0]
-        upsert(cur, "submission", ["org_unit_id", "period"],
-               ["status", "received_at", "accepted_by", "accepted_at"], frame, user=user,
-               source=action, batch_id=batch)
+    with write_batch(db, user, action) as b:
+        b.upsert("submission", ["org_unit_id", "period"],
+                 ["status", "received_at", "accepted_by", "accepted_at"], frame)
 
 

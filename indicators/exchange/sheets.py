@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlparse
 
+from indicators.words import EVENT_STATUS_LABELS
+
 import pandas as pd
 
 ASSESSMENTS = "Оценки"
@@ -68,12 +70,6 @@ SCORE_ALIASES_NA = {"н/п", "не применяется", "непримени�
 SCORE_HELP = ("число от 0 до максимального балла, «да» или «+» (максимальный балл), «нет» или "
               "«-» (0), «частично» (половина максимума), «н/п» (не применяется)")
 
-EVENT_STATUS_LABELS = {
-    "done": "выполнено",
-    "in_progress": "в работе",
-    "not_done": "не выполнено",
-    "not_due": "срок не наступил",
-}
 EVENT_STATUS_BY_LABEL = {v: k for k, v in EVENT_STATUS_LABELS.items()}
 
 

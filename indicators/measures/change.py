@@ -19,24 +19,11 @@ import pandas as pd
 
 from indicators.store.database import Database
 from indicators.measures.settings import Thresholds, settings
+from indicators.words import CHANGE_BAND_LABELS, RATING_COLOR_NAMES, RATING_LABELS, STATUS_BAND_LABELS  # noqa: F401
 
 STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
-STATUS_BAND_LABELS = {
-    "very_high": "Очень высокое",
-    "high": "Высокое",
-    "medium": "Среднее",
-    "low": "Низкое",
-    "very_low": "Очень низкое",
-}
 CHANGE_BANDS = ("declined_significantly", "declined", "maintained", "increased",
                 "increased_significantly")
-CHANGE_BAND_LABELS = {
-    "declined_significantly": "Значительно снизилось",
-    "declined": "Снизилось",
-    "maintained": "Сохранилось",
-    "increased": "Выросло",
-    "increased_significantly": "Значительно выросло",
-}
 # Rows: status from very high to very low; columns: change from a large decline to a large
 # rise.  The placement follows the California School Dashboard's 5×5 grid.
 GRID = {
@@ -47,14 +34,6 @@ GRID = {
     "very_low": (1, 1, 1, 2, 3),
 }
 RATINGS = (5, 4, 3, 2, 1)
-RATING_LABELS = {
-    5: "Синий — образцово",
-    4: "Голубой — хорошо",
-    3: "Жёлтый — стабильно",
-    2: "Оранжевый — внимание",
-    1: "Красный — нужна помощь",
-}
-RATING_COLOR_NAMES = {5: "Синий", 4: "Голубой", 3: "Жёлтый", 2: "Оранжевый", 1: "Красный"}
 RATED_LEVELS = ("high", "medium", "low")  # a level that rests on enough data
 
 

@@ -19,14 +19,15 @@ import pandas as pd
 
 from indicators.catalog.tables import STAGE_LABELS
 from indicators.store.database import Database
+from indicators.words import RECOMMENDATION_STATUS_LABELS
 from indicators.words import LEVEL_LABELS, period_label
 from indicators.measures.compliance import compliance
 from indicators.measures.settings import Thresholds
 from indicators.measures.selection import persistent_gaps
 from indicators.measures.cycle import stage_status
-from indicators.store.upsert import upsert
+from indicators.store.door import Batch, batch
 
-STATUS_LABELS = {"new": "черновик (не сохранён)", "draft": "черновик", "approved": "утверждено"}
+STATUS_LABELS = RECOMMENDATION_STATUS_LABELS
 _FIELDS = ["basis", "text", "status", "approved_by", "approved_at"]
 
 
@@ -189,23 +190,20 @@ def save(db: Database, school_id: str, period: int, text: str, basis: str | None
                              approved_by=user if approve else None,
                              approved_at=now if approve else None)], dtype=object)
     needing = set(needing_support(db, period, municipality_id)["org_unit_id"])
-    with db.transaction() as cur:
-        batch = cur.execute("INSERT INTO import_batch (user_name, source) VALUES (?, ?) RETURNING id",
-                            [user, "recommendation"]).fetchone()[0]
-        upsert(cur, "recommendation", ["org_unit_id", "period"], _FIELDS, row, user=user,
-               source="recommendation", batch_id=batch)
-        note = _evidence(cur, municipality_id, int(period), needing, user, batch)
+    with batch(db, user, "recommendation") as b:
+        b.upsert("recommendation", ["org_unit_id", "period"], _FIELDS, row)
+        note = _evidence(b, municipality_id, int(period), needing)
     name = db.scalar("SELECT short_name FROM org_unit WHERE id = ?", [school_id])
     done = "утверждены" if approve else "сохранены как черновик"
     return f"Рекомендации для «{name}» за {period_label(period)} {done}." + (f" {note}" if note else "")
 
 
-def _evidence(cur, municipality_id: str, period: int, needing: set[str], user: str,
-              batch: int) -> str | None:
+def _evidence(b: Batch, municipality_id: str, period: int, needing: set[str]) -> str | None:
     """Set the municipal indicator the approved recommendations evidence: full score when every
     school needing support has approved recommendations, half when some have, none when an
     approval was withdrawn; the comment says for how many.  Not written while nothing was ever
     approved, and skipped (with a note) when the department's values for the year are accepted."""
+    cur = b.cur
     found = cur.execute("SELECT key FROM recommendation_rule WHERE trigger = 'evidence'").fetchone()
     if found is None:
         return None
@@ -234,7 +232,6 @@ def _evidence(cur, municipality_id: str, period: int, needing: set[str], user: s
                                score=score, not_applicable=False,
                                evidence_url=existing[0] if existing else None, comment=comment)],
                          dtype=object)
-    upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"],
-           ["score", "not_applicable", "evidence_url", "comment"], frame, user=user,
-           source="recommendation", batch_id=batch)
+    b.upsert("assessment", ["org_unit_id", "indicator_id", "period"],
+             ["score", "not_applicable", "evidence_url", "comment"], frame)
     return f"Показатель {code} «{title}»: {len(approved)} из {len(needing)} ОО с утверждёнными рекомендациями."

@@ -16,7 +16,7 @@ import pandas as pd
 
 from indicators.store.database import Database
 from indicators.catalog.deadlines import parse_deadline
-from indicators.store.upsert import upsert
+from indicators.store.door import batch
 
 SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
 
@@ -190,7 +190,6 @@ def set_due_dates(db: Database, rows: pd.DataFrame, user: str) -> int:
     rows = rows.dropna(subset=["due_on"])
     if rows.empty:
         return 0
-    with db.transaction() as cur:
-        result = upsert(cur, "event_due", ["event_id", "period"], ["due_on"], rows, user=user,
-                        source="edit")
+    with batch(db, user, "edit") as b:
+        result = b.upsert("event_due", ["event_id", "period"], ["due_on"], rows)
     return result.written

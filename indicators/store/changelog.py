@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.store.database import Database
-from indicators.exchange.sheets import EVENT_STATUS_LABELS
+from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS
 
 
 # -- the change log ----------------------------------------------------------------------------
@@ -30,15 +30,6 @@ def change_log(db: Database, unit_id: str | None = None, period: int | None = No
     )
 
 
-SOURCE_LABELS = {"import": "загрузка файла", "edit": "правка на странице", "undo": "отмена загрузки",
-                 "accept": "приёмка", "unlock": "снятие блокировки", "receive": "получение",
-                 "catalog": "каталог", "demo": "демо-данные"}
-ENTITY_LABELS = {"assessment": "оценка", "event_status": "мероприятие", "submission": "сдача данных"}
-
-
-FIELD_LABELS = {"score": "Балл", "not_applicable": "Не применяется", "evidence_url": "Ссылка на документ",
-                "comment": "Комментарий", "status": "Статус", "done_on": "Дата выполнения",
-                "received_at": "Получено", "accepted_by": "Кем принято", "accepted_at": "Принято"}
 _VALUE_WORDS = {"true": "да", "false": "нет", **EVENT_STATUS_LABELS, **{
     "received": "получено", "accepted": "принято"}}
 

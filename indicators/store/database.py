@@ -1,10 +1,10 @@
-"""The one door to the DuckDB file: connection, numbered migrations, reads and transactions.
+"""The DuckDB file: its connection, its numbered migrations, and reads that cannot write.
 
 DuckDB lets one process hold a file for writing, and Streamlit serves every browser session
 from threads of one process.  So each process keeps a single connection per file, every read
 runs on its own cursor (cursors are safe to use from different threads), and every write goes
-through :meth:`Database.transaction`, which serialises writers behind one lock, commits or rolls
-back as a whole and bumps the *data version* that caches are keyed by.
+through the write door (``store.door.batch``), which serialises writers behind one lock, commits or
+rolls back as a whole and bumps the *data version* that caches are keyed by.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -22,6 +23,18 @@ from indicators import config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+_READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN, duckdb.StatementType.PRAGMA}
+
+
+@lru_cache(maxsize=4096)
+def _check_read_only(sql: str) -> None:
+    """Reads may not write: a write that bypassed the door would skip its lock, batch, log and
+    role check.  DuckDB's own parser says what each statement is."""
+    kinds = {s.type for s in duckdb.extract_statements(sql)}
+    if not kinds <= _READ_STATEMENTS:
+        raise PermissionError("a read may not change the database; write through store.door.batch")
 
 
 class DatabaseBusyError(RuntimeError):
@@ -50,6 +63,7 @@ class Database:
              frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
         """Run a query on a fresh cursor and return a DataFrame.  ``frames`` are visible to the
         query as tables of those names (registered on that cursor only)."""
+        _check_read_only(sql)
         cur = self._conn.cursor()
         try:
             for name, frame in (frames or {}).items():
@@ -59,6 +73,7 @@ class Database:
             cur.close()
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
+        _check_read_only(sql)
         cur = self._conn.cursor()
         try:
             return cur.execute(sql, params or []).fetchall()
@@ -80,21 +95,13 @@ class Database:
 
     # -- writes ------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a cursor inside BEGIN … COMMIT; roll everything back on any error."""
+    def write_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one writer's cursor, behind the process-wide lock.  Only the write door
+        (``store.door.batch``) and the migrations use it: they open and close the transaction."""
         with self._write_lock:
             cur = self._conn.cursor()
-            cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                cur.execute(
-                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                    "WHERE key = 'data_version'"
-                )
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
             finally:
                 cur.close()
 

@@ -1,6 +1,6 @@
-"""Every write to a domain table goes through :func:`upsert`, so every changed value is logged.
+"""The logged writes the door's :class:`~indicators.store.door.Batch` is made of.
 
-The caller holds a cursor from :meth:`Database.transaction`; ``upsert`` compares the incoming
+Called only through a batch (``store.door``), which holds the transaction; ``upsert`` compares the incoming
 rows with what is stored, writes one ``change_log`` row per changed field (old → new, who,
 source, file and row), then inserts or updates only the rows that differ.  All of it is set
 based SQL, so a 22,000-value import costs a handful of statements, not 22,000.
@@ -162,12 +162,13 @@ def log_event(
     field: str,
     old_value: str | None,
     new_value: str | None,
+    batch_id: int | None = None,
 ) -> None:
     """One change-log line for a write that is not a field value (a catalog reload, a demo)."""
     cur.execute(
-        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [user, source, entity, entity_key, field, old_value, new_value],
+        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
+        "batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [user, source, entity, entity_key, field, old_value, new_value, batch_id],
     )
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from indicators.catalog.tables import STAGES
 from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
-from indicators.store.upsert import log_event, set_meta, upsert
+from indicators.store.door import batch
 
 SEED = 20250825
 PERIODS = tuple(range(2020, 2025))
@@ -109,21 +109,16 @@ def fill(db: Database) -> None:
     for school in SCHOOLS:
         assessments += _assessments(rng, school.id, school.id, school.story, school_ind)
     assessment_frame = pd.DataFrame(assessments)
-    with db.transaction() as cur:
-        upsert(cur, "org_unit", ["id"], [c for c in units.columns if c != "id"], units,
-               user=USER, source="demo")
-        upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"],
-               ["score", "not_applicable", "evidence_url", "comment"], assessment_frame,
-               user=USER, source="demo")
-        upsert(cur, "submission", ["org_unit_id", "period"],
-               ["status", "received_at", "accepted_by", "accepted_at"],
-               _submissions(assessment_frame), user=USER, source="demo")
-        upsert(cur, "event_status", ["event_id", "org_unit_id", "period"],
-               ["status", "evidence_url", "done_on", "comment"], _event_statuses(rng, events),
-               user=USER, source="demo")
-        log_event(cur, user=USER, source="demo", entity="database", entity_key="demo",
-                  field="seed", old_value=None, new_value=str(SEED))
-        set_meta(cur, "demo", "1")
+    with batch(db, USER, "demo") as b:
+        b.upsert("org_unit", ["id"], [c for c in units.columns if c != "id"], units)
+        b.upsert("assessment", ["org_unit_id", "indicator_id", "period"],
+                 ["score", "not_applicable", "evidence_url", "comment"], assessment_frame)
+        b.upsert("submission", ["org_unit_id", "period"],
+                 ["status", "received_at", "accepted_by", "accepted_at"], _submissions(assessment_frame))
+        b.upsert("event_status", ["event_id", "org_unit_id", "period"],
+                 ["status", "evidence_url", "done_on", "comment"], _event_statuses(rng, events))
+        b.log("database", "demo", "seed", None, str(SEED))
+        b.set_meta("demo", "1")
 
 
 def _units() -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
-from indicators.store.upsert import log_event, set_meta
+from indicators.store.door import batch
 
 PERIODS = tuple(range(2015, 2025))
 USER = "генератор"
@@ -56,7 +56,8 @@ def generate(db: Database, scale: str) -> dict[str, int]:
                             "добавляются только в пустую базу")
     s = SCALES[scale]
     p0, p1 = PERIODS[0], PERIODS[-1]
-    with db.transaction() as cur:
+    with batch(db, USER, "generate") as b:
+        cur = b.cur  # set-based INSERTs: the batch logs their counts below
         cur.execute(f"""
             INSERT INTO org_unit (id, parent_id, kind, name, short_name, ord)
             SELECT printf('r%03d', i), NULL, 'region',
@@ -88,8 +89,7 @@ def generate(db: Database, scale: str) -> dict[str, int]:
         # The catalog's indicators start with the 2020 orders; in a synthetic database they
         # count from the first synthetic year, so that all ten years are comparable.
         moved = cur.execute(f"UPDATE indicator SET first_period = {p0} WHERE first_period > {p0}").fetchone()[0]
-        log_event(cur, user=USER, source="generate", entity="indicator", entity_key="*",
-                  field="first_period", old_value=f"{moved} показателей позже {p0}", new_value=str(p0))
+        b.log("indicator", "*", "first_period", f"{moved} показателей позже {p0}", str(p0))
         # Every unit has a starting quality and a yearly drift; a few skip a year entirely,
         # and the latest year is still coming in for some.
         cur.execute(f"""
@@ -135,11 +135,10 @@ def generate(db: Database, scale: str) -> dict[str, int]:
         counts = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("org_unit", "assessment", "submission", "event_status")}
         for table, rows in counts.items():
-            log_event(cur, user=USER, source="generate", entity=table, entity_key=scale,
-                      field="rows", old_value=None, new_value=str(rows))
+            b.log(table, scale, "rows", None, str(rows))
         cur.execute("DROP TABLE _quality")
-        set_meta(cur, "synthetic", scale)
-        set_meta(cur, "auto_demo", "0")
+        b.set_meta("synthetic", scale)
+        b.set_meta("auto_demo", "0")
     return counts
 
 

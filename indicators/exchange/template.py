@@ -62,12 +62,11 @@ def assessment_rows(db: Database, period: int, unit_ids: list[str]) -> pd.DataFr
         SELECT u.id AS unit_id, u.name AS unit_name, i.id AS code, i.title, c.title AS criterion,
                i.stage, i.evidence_source, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
                a.evidence_url, a.comment
-        FROM org_unit u
-        JOIN indicator i ON i.level = u.kind
+        FROM applicable_indicator($units::VARCHAR[], [$p]) x
+        JOIN org_unit u ON u.id = x.org_unit_id
+        JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
         LEFT JOIN assessment a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = $p
-        WHERE list_contains($units::VARCHAR[], u.id)
-          AND $p >= i.first_period AND (i.last_period IS NULL OR $p <= i.last_period)
         ORDER BY array_position($units::VARCHAR[], u.id), i.ord, i.id
         """,
         {"p": int(period), "units": unit_ids},

@@ -44,11 +44,10 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
             FROM facts WHERE period = $period GROUP BY ALL),
     st AS (
         SELECT a.*, s.stage_no,
-          CASE WHEN expected = 0 THEN 'not_applicable'
-               WHEN assessed = 0 THEN 'no_data'
-               WHEN evidenced = 0 THEN 'missing'
-               WHEN assessed = expected AND score_sum = max_sum THEN 'present'
-               ELSE 'partial' END AS status
+          -- the stage's words for the same classification: met = present, not met = missing
+          CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
+               WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
+               ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
         FROM agg a JOIN stages s USING (stage)
     ),
     breaks AS (

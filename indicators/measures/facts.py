@@ -23,7 +23,7 @@ def facts_sql() -> str:
     """
     return """
     scope AS (
-        SELECT id, kind, opened_period, closed_period FROM org_unit u
+        SELECT id FROM org_unit u
         WHERE u.kind = $kind
           AND ($parent IS NULL OR u.parent_id = $parent)
           AND ($unit IS NULL OR u.id = $unit)
@@ -31,21 +31,17 @@ def facts_sql() -> str:
                OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
     ),
     facts AS (
-        SELECT u.id AS org_unit_id, p.period, i.id AS indicator_id, i.criterion_id, i.stage,
+        SELECT x.org_unit_id, x.period, i.id AS indicator_id, i.criterion_id, i.stage,
                i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
                a.evidence_url
-        FROM scope u
-        JOIN indicator i ON i.level = u.kind
-        JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
-          ON p.period >= i.first_period AND (i.last_period IS NULL OR p.period <= i.last_period)
+        FROM applicable_indicator((SELECT list(id) FROM scope), $periods::INTEGER[]) x
+        JOIN indicator i ON i.id = x.indicator_id
         LEFT JOIN (
             SELECT * FROM assessment
             WHERE period BETWEEN list_min($periods::INTEGER[]) AND list_max($periods::INTEGER[])
               AND org_unit_id IN (SELECT id FROM scope)
-        ) a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = p.period
-        WHERE (u.opened_period IS NULL OR p.period >= u.opened_period)
-          AND (u.closed_period IS NULL OR p.period < u.closed_period)
-          AND ($direction IS NULL OR i.direction_id = $direction)
+        ) a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id AND a.period = x.period
+        WHERE ($direction IS NULL OR i.direction_id = $direction)
           AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
     )"""
 

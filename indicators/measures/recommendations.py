@@ -86,13 +86,14 @@ def _school_facts(db: Database, period: int, municipality_id: str) -> pd.DataFra
     """Every school indicator in force with its score (NULL: no data), in catalog order."""
     return db.read(
         """
-        SELECT u.id AS org_unit_id, i.id AS code, i.title, i.evidence_source, a.score,
+        SELECT x.org_unit_id, i.id AS code, i.title, i.evidence_source, a.score,
                coalesce(a.not_applicable, FALSE) AS na
-        FROM org_unit u JOIN indicator i ON i.level = 'school'
-        LEFT JOIN assessment a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = $p
-        WHERE u.kind = 'school' AND u.parent_id = $m
-          AND $p >= i.first_period AND (i.last_period IS NULL OR $p <= i.last_period)
-        ORDER BY u.id, i.ord
+        FROM applicable_indicator((SELECT list(id) FROM org_unit
+                                   WHERE kind = 'school' AND parent_id = $m), [$p]) x
+        JOIN indicator i ON i.id = x.indicator_id
+        LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
+                              AND a.period = $p
+        ORDER BY x.org_unit_id, i.ord
         """, {"p": int(period), "m": municipality_id})
 
 
@@ -208,9 +209,9 @@ def _evidence(b: Batch, municipality_id: str, period: int, needing: set[str]) ->
     if found is None:
         return None
     code = found[0]
-    ind = cur.execute("SELECT max_score, title FROM indicator WHERE id = ? AND level = 'municipality' "
-                      "AND first_period <= ? AND (last_period IS NULL OR last_period >= ?)",
-                      [code, period, period]).fetchone()
+    ind = cur.execute("SELECT i.max_score, i.title FROM applicable_indicator([?], [?]) x "
+                      "JOIN indicator i ON i.id = x.indicator_id WHERE i.id = ?",
+                      [municipality_id, period, code]).fetchone()
     if ind is None or not needing:
         return None
     max_score, title = ind

@@ -35,17 +35,22 @@ def persistent_gaps(db: Database, period: int, *, kind: str = "school",
     """
     return db.read(
         """
+        WITH units AS (SELECT list(id) AS ids FROM org_unit
+                       WHERE kind = $kind AND ($parent IS NULL OR parent_id = $parent)),
+        both_years AS (  -- expected this year and the year before
+            SELECT x.org_unit_id, x.indicator_id
+            FROM applicable_indicator((SELECT ids FROM units), [$p - 1, $p]) x
+            GROUP BY ALL HAVING count(*) = 2
+        )
         SELECT a.org_unit_id, u.short_name, a.indicator_id, i.title, i.stage
-        FROM assessment a
-        JOIN assessment b ON b.org_unit_id = a.org_unit_id AND b.indicator_id = a.indicator_id
-                         AND b.period = a.period - 1
+        FROM both_years y
+        JOIN assessment a ON a.org_unit_id = y.org_unit_id AND a.indicator_id = y.indicator_id
+                         AND a.period = $p
+        JOIN assessment b ON b.org_unit_id = y.org_unit_id AND b.indicator_id = y.indicator_id
+                         AND b.period = $p - 1
         JOIN org_unit u ON u.id = a.org_unit_id
         JOIN indicator i ON i.id = a.indicator_id
-        WHERE a.period = $p AND u.kind = $kind AND ($parent IS NULL OR u.parent_id = $parent)
-          AND a.score = 0 AND b.score = 0 AND NOT a.not_applicable AND NOT b.not_applicable
-          AND b.period >= i.first_period AND (i.last_period IS NULL OR a.period <= i.last_period)
-          AND (u.opened_period IS NULL OR b.period >= u.opened_period)
-          AND (u.closed_period IS NULL OR a.period < u.closed_period)
+        WHERE a.score = 0 AND b.score = 0 AND NOT a.not_applicable AND NOT b.not_applicable
         ORDER BY u.ord, u.name, i.ord
         """,
         {"p": int(period), "kind": kind, "parent": parent_id},
@@ -82,11 +87,7 @@ def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Itera
     SELECT a.org_unit_id, u.name, u.short_name, a.period{per.replace(", ", ", a.")}, a.expected,
            a.assessed, a.score_sum,
            a.max_sum, a.evidenced, a.linked,
-           CASE WHEN a.expected = 0 THEN 'not_applicable'
-                WHEN a.assessed = 0 THEN 'no_data'
-                WHEN a.evidenced = 0 THEN 'not_met'
-                WHEN a.assessed = a.expected AND a.score_sum = a.max_sum THEN 'met'
-                ELSE 'partial' END AS status
+           set_status(a.expected, a.assessed, a.evidenced, a.score_sum, a.max_sum) AS status
     FROM agg a JOIN org_unit u ON u.id = a.org_unit_id
     WHERE list_contains($wanted::INTEGER[], a.period)
     ORDER BY a.period, u.ord, u.name{per.replace(", ", ", a.")}

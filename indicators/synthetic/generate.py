@@ -116,9 +116,10 @@ def generate(db: Database, scale: str) -> dict[str, int]:
                 SELECT q.unit, q.period, q.q, i.id AS indicator_id, i.max_score,
                        {_u("q.unit || i.id || q.period::VARCHAR", 'a')} AS h,
                        i.level = 'school' AND i.number = 9 AND {_u('q.unit', 'na')} < 0.03 AS na
-                FROM _quality q JOIN org_unit u ON u.id = q.unit
-                JOIN indicator i ON i.level = u.kind AND q.period >= i.first_period
-                     AND (i.last_period IS NULL OR q.period <= i.last_period)
+                FROM _quality q
+                JOIN applicable_indicator((SELECT list(id) FROM org_unit), {list(PERIODS)}) x
+                  ON x.org_unit_id = q.unit AND x.period = q.period
+                JOIN indicator i ON i.id = x.indicator_id
                 WHERE q.skip >= CASE WHEN q.period = {p1} THEN 0.08 ELSE 0.02 END
             )
             ORDER BY period, unit, indicator_id""")

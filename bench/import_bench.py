@@ -26,11 +26,14 @@ from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
 from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS
 from indicators.store.door import batch
+from indicators.store.actors import Actor
 
 SCHOOLS = 1000
 YEAR = 2024
 RUNS = 3
 RESULTS = Path(__file__).with_name("results.json")
+
+BENCH = Actor(login="bench", name="бенчмарк", role="admin")
 
 
 def build_database(path: Path) -> tuple[Database, list[str]]:
@@ -46,7 +49,7 @@ def build_database(path: Path) -> tuple[Database, list[str]]:
                  not_applicable=False)
             for u in units[1:] for c in codes for p in (YEAR - 1, YEAR)
             if p == YEAR - 1 or int(u["id"][1:]) % 2 == 0]
-    with batch(db, "bench", "demo") as b:
+    with batch(db, BENCH, "demo") as b:
         b.upsert("org_unit", ["id"], ["parent_id", "kind", "name", "short_name", "ord"],
                  pd.DataFrame(units, dtype=object))
         b.upsert("assessment", ["org_unit_id", "indicator_id", "period"],
@@ -85,7 +88,7 @@ def main() -> dict:
             plan_s.append(time.perf_counter() - start)
             assert plan.ok, [str(i) for i in plan.issues[:5]]
             start = time.perf_counter()
-            apply_import(db, plan, "bench")
+            apply_import(db, plan, BENCH)
             apply_s.append(time.perf_counter() - start)
             values = len(plan.assessments) * 2
             db.close()

@@ -28,6 +28,7 @@ from indicators.exchange.template import TemplateError, build_template
 from indicators.council.content import build
 from indicators.council.slides import SLIDES, count_slides, slides
 from indicators.council.snapshots import SnapshotError, freeze, load
+from indicators.store.actors import SYSTEM, Actor
 from indicators.store.door import batch
 
 
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _init(_args: argparse.Namespace) -> int:
     db = ready_db(with_demo=False)
-    with batch(db, "командная строка", "init") as b:
+    with batch(db, SYSTEM, "init") as b:
         b.set_meta("auto_demo", "0")
     print(f"База готова: {db.path}. Демо-данные не добавляются.")
     return 0
@@ -165,8 +166,11 @@ def _status(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _user(args: argparse.Namespace) -> str:
-    return args.user or os.environ.get("USER") or "командная строка"
+def _user(args: argparse.Namespace) -> Actor:
+    """Whoever runs the command line on the server holds the database file itself: an
+    administrator, named in the change log by ``--user`` or the system account name."""
+    name = args.user or os.environ.get("USER") or "командная строка"
+    return Actor(login=f"cli:{name}", name=name, role="admin")
 
 
 def _year(text: str) -> int:

@@ -28,7 +28,7 @@ from indicators.council.content import Council, build, default_period, just_ende
 from indicators.council.slides import NAME_LIMIT, count_slides, shorten, slides
 from indicators.council.snapshots import SnapshotError, freeze, load, snapshots
 from indicators.charts.base import percent
-from tests.staging import staged
+from tests.staging import as_user, staged
 
 NOW = datetime(2025, 8, 20, 14, 30)
 
@@ -75,7 +75,7 @@ def test_cycle_counts_and_support_by_hand(tiny_db):
 
 
 def test_a_snapshot_does_not_move_when_a_value_changes(tiny_db):
-    snap = freeze(tiny_db, 2024, "mun", "Иванова", NOW)
+    snap = freeze(tiny_db, 2024, "mun", as_user("Иванова"), NOW)
     with staged(tiny_db) as cur:
         upsert(cur, "assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                pd.DataFrame([dict(org_unit_id="sch-a", indicator_id="S06", period=2024, score=2)], dtype=object),
@@ -308,7 +308,7 @@ def test_cli_refuses_bad_input_and_writes_nothing(demo_copy, monkeypatch, tmp_pa
     monkeypatch.setenv("QUALITY_DB", str(demo_copy))
     if "--snapshot" in args and args[-1] == "1":
         db = ready_db(demo_copy)
-        freeze(db, 2024, MUNICIPALITY_ID, "тест")
+        freeze(db, 2024, MUNICIPALITY_ID, as_user("тест"))
     out = tmp_path / "deck.pptx"
     assert cli.main(["council", *args, "--out", str(out)]) == 1
     assert message in capsys.readouterr().err

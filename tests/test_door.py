@@ -31,6 +31,7 @@ from indicators.store.door import batch
 from indicators.synthetic.demo import fill
 from indicators.synthetic.generate import generate
 from indicators.words import SOURCE_LABELS
+from tests.staging import as_user
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR, SCHOOL, MUNI = 2024, "sosh-6", "zaozerny"
@@ -63,7 +64,7 @@ def _one_batch(db: Database, before: tuple[int, int, int], source: str, *, logs:
 def _edit(db: Database, score: str) -> None:
     plan = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": score, "evidence_url": None, "comment": None}]))
-    save_edits(db, plan, "Сидоров")
+    save_edits(db, plan, as_user("Сидоров"))
 
 
 def _changed_plan(db: Database):
@@ -78,12 +79,12 @@ def _changed_plan(db: Database):
 
 
 WRITES = {
-    "import": lambda db: apply_import(db, _changed_plan(db), "Иванова"),
+    "import": lambda db: apply_import(db, _changed_plan(db), as_user("Иванова")),
     "edit": lambda db: _edit(db, "0"),
-    "accept": lambda db: set_submission(db, SCHOOL, YEAR, "accept", "Петрова"),
+    "accept": lambda db: set_submission(db, SCHOOL, YEAR, "accept", as_user("Петрова")),
     "recommendation": lambda db: save_recommendation(db, SCHOOL, YEAR, "Провести аудит.", "тест",
-                                                     approve=True, user="Петрова"),
-    "council": lambda db: freeze(db, YEAR, MUNI, "Петрова"),
+                                                     approve=True, user=as_user("Петрова")),
+    "council": lambda db: freeze(db, YEAR, MUNI, as_user("Петрова")),
     "catalog": lambda db: sync_catalog(db, force=True),
 }
 
@@ -96,22 +97,22 @@ def test_each_write_is_one_logged_batch(db, source):
 
 
 def test_undo_unlock_due_dates_and_catalog_file_are_batches_too(db):
-    apply_import(db, _changed_plan(db), "Иванова")
+    apply_import(db, _changed_plan(db), as_user("Иванова"))
     before = _state(db)
-    undo_last(db, "Иванова")
+    undo_last(db, as_user("Иванова"))
     _one_batch(db, before, "undo")
-    set_submission(db, SCHOOL, YEAR, "accept", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "accept", as_user("Петрова"))
     before = _state(db)
-    set_submission(db, SCHOOL, YEAR, "unlock", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "unlock", as_user("Петрова"))
     _one_batch(db, before, "unlock")
     event = db.scalar("SELECT id FROM roadmap_event ORDER BY id LIMIT 1")
     before = _state(db)
-    set_due_dates(db, pd.DataFrame([dict(event_id=event, period=YEAR, due_on=date(2025, 5, 1))]), "Петрова")
+    set_due_dates(db, pd.DataFrame([dict(event_id=event, period=YEAR, due_on=date(2025, 5, 1))]), as_user("Петрова"))
     _one_batch(db, before, "edit")
     plan = plan_catalog(db, "каталог.xlsx", current_catalog(db, MUNI), MUNI)
     assert plan.ok
     before = _state(db)
-    apply_catalog(db, plan, "Петрова")
+    apply_catalog(db, plan, as_user("Петрова"))
     _one_batch(db, before, "catalog-file", logs=False)  # the same catalog back: nothing changed
 
 
@@ -132,7 +133,7 @@ def test_a_failure_inside_a_batch_writes_nothing(db):
     tables = ("assessment", "change_log", "import_batch", "meta")
     before = {t: db.read(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in tables}
     with pytest.raises(RuntimeError):
-        with batch(db, "Иванова", "edit") as b:
+        with batch(db, as_user("Иванова"), "edit") as b:
             b.upsert("assessment", ["org_unit_id", "indicator_id", "period"], ["score"],
                      pd.DataFrame([dict(org_unit_id=SCHOOL, indicator_id="S01", period=YEAR, score=0.0)],
                                   dtype=object))
@@ -142,10 +143,10 @@ def test_a_failure_inside_a_batch_writes_nothing(db):
 
 def test_the_door_refuses_an_unnamed_source_or_writer(db):
     with pytest.raises(ValueError):
-        with batch(db, "Иванова", "backdoor"):
+        with batch(db, as_user("Иванова"), "backdoor"):
             pass
     with pytest.raises(ValueError):
-        with batch(db, "  ", "edit"):
+        with batch(db, as_user("  "), "edit"):
             pass
 
 

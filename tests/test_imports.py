@@ -20,7 +20,7 @@ from indicators.exchange.check import plan_import
 from indicators.exchange.template import build_template
 from indicators.exchange.edits import RefusedError, last_import, plan_edits, save_edits, set_submission, undo_last
 from indicators.store.changelog import change_log
-from tests.staging import staged
+from tests.staging import as_user, staged
 
 YEAR = 2024
 SCHOOL = "sosh-6"          # demo: 2024/25 received, not yet accepted
@@ -103,7 +103,7 @@ def test_preview_apply_log_and_undo(db):
     assert ("Балл", "2", "0") in rows and ("Комментарий", "—", "=СУММ(1)") in rows
     assert fingerprint(db) == before                     # a preview writes nothing
 
-    batch = apply_import(db, plan, "Иванова")
+    batch = apply_import(db, plan, as_user("Иванова"))
     score, comment = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
                              "indicator_id = 'S01' AND period = ?", [SCHOOL, YEAR])[0]
     assert (score, comment) == (0.0, "=СУММ(1)")
@@ -113,7 +113,7 @@ def test_preview_apply_log_and_undo(db):
     assert (s01.source_file, s01.source_row) == ("sosh6.xlsx", 2)
     assert len(log) == 4  # score, comment, event status, event date
 
-    undo_last(db, "Иванова")
+    undo_last(db, as_user("Иванова"))
     for table, frame in values_before.items():
         assert values(db, table).equals(frame), table  # every value as it was
     restored = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
@@ -123,17 +123,17 @@ def test_preview_apply_log_and_undo(db):
                      "org_unit_id = ? AND period = ?", [SCHOOL, YEAR]) == "in_progress"
     assert last_import(db) is None
     with pytest.raises(RefusedError, match="нет загрузки"):
-        undo_last(db, "Иванова")
+        undo_last(db, as_user("Иванова"))
 
 
 def test_undo_is_refused_after_a_later_edit_of_the_same_value(db):
     plan = plan_import(db, [("b.xlsx", edited(template(db), set_cell("Оценки", "J3", 1)))], YEAR)
-    apply_import(db, plan, "тест")                              # S02: 2 → 1
+    apply_import(db, plan, as_user("тест"))                              # S02: 2 → 1
     edit = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S02", "score": "0", "evidence_url": None, "comment": None}]))
-    save_edits(db, edit, "тест")                       # then edited: 1 → 0
+    save_edits(db, edit, as_user("тест"))                       # then edited: 1 → 0
     with pytest.raises(RefusedError, match="после неё изменены"):
-        undo_last(db, "тест")                           # b.xlsx wrote S02
+        undo_last(db, as_user("тест"))                           # b.xlsx wrote S02
     assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S02' "
                      "AND period = ?", [SCHOOL, YEAR]) == 0
 
@@ -143,10 +143,10 @@ def test_undo_of_a_created_row_deletes_it(db):
         cur.execute("DELETE FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' AND "
                     "period = ?", [SCHOOL, YEAR])
     plan = plan_import(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "J2", 1)))], YEAR)
-    apply_import(db, plan, "тест")
+    apply_import(db, plan, as_user("тест"))
     assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
                      "AND period = ?", [SCHOOL, YEAR]) == 1
-    undo_last(db, "тест")
+    undo_last(db, as_user("тест"))
     assert db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
                      "AND period = ?", [SCHOOL, YEAR]) == 0
     gone = db.read("SELECT * FROM change_log WHERE source = 'undo'")
@@ -170,7 +170,7 @@ def test_several_files_go_in_one_transaction(db, monkeypatch):
 
     monkeypatch.setattr(door_module, "upsert", failing)
     with pytest.raises(RuntimeError):
-        apply_import(db, plan, "тест")
+        apply_import(db, plan, as_user("тест"))
     assert fingerprint(db) == before
 
 
@@ -225,13 +225,13 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value(db):
 
 
 def test_acceptance_locks_and_unlock_is_logged(db):
-    set_submission(db, SCHOOL, YEAR, "accept", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "accept", as_user("Петрова"))
     message = refused(db, [("a.xlsx", template(db))])
     assert "приняты и заблокированы" in message
     plan = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": "0", "evidence_url": None, "comment": None}]))
     assert not plan.ok
-    set_submission(db, SCHOOL, YEAR, "unlock", "Петрова")
+    set_submission(db, SCHOOL, YEAR, "unlock", as_user("Петрова"))
     log = db.read("SELECT * FROM change_log WHERE entity = 'submission' AND source = 'unlock'")
     assert ("status", "accepted", "received") in set(zip(log["field"], log["old_value"], log["new_value"]))
     assert plan_import(db, [("a.xlsx", template(db))], YEAR).ok
@@ -243,7 +243,7 @@ def test_in_place_edit_uses_the_same_checks_and_log(db):
     assert "вне допустимых" in str(bad.issues[0]) and "строка 1" in str(bad.issues[0])
     good = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
         [{"code": "S01", "score": "1", "evidence_url": "https://x.example/a.pdf", "comment": "ok"}]))
-    save_edits(db, good, "Сидоров")
+    save_edits(db, good, as_user("Сидоров"))
     log = change_log(db, SCHOOL, YEAR, "Сидоров", "edit")
     assert set(log["field"]) == {"score", "evidence_url", "comment"}
 
@@ -426,7 +426,7 @@ def test_all_problems_are_listed_at_once(db):
 
 def test_an_import_previously_applied_is_recognised(db):
     data = edited(template(db), set_cell("Оценки", "J2", 0))
-    apply_import(db, plan_import(db, [("a.xlsx", data)], YEAR), "тест")
+    apply_import(db, plan_import(db, [("a.xlsx", data)], YEAR), as_user("тест"))
     again = plan_import(db, [("a.xlsx", data)], YEAR)
     assert again.ok and "уже загружался" in again.notes[0]
     assert again.counts["changed"] == 0
@@ -481,7 +481,7 @@ def test_schools_are_added_renamed_and_closed_from_a_file_and_history_stays(db):
     assert plan.ok, [str(i) for i in plan.issues]
     assert plan.counts["org_unit"] == {"new": 1, "existing": 12}
     history = db.scalar("SELECT count(*) FROM assessment WHERE org_unit_id = 'sosh-6'")
-    apply_catalog(db, plan, "тест")
+    apply_catalog(db, plan, as_user("тест"))
     units = {r[0]: r[1:] for r in db.rows("SELECT id, short_name, closed_period, opened_period "
                                           "FROM org_unit WHERE kind = 'school'")}
     assert units["sosh-13"] == ("СОШ № 13", None, 2025)
@@ -499,7 +499,7 @@ def test_a_new_indicator_from_a_file_and_the_shipped_catalog_no_longer_overwrite
     def change(book):
         book["Показатели"].append(["S12", "zaozersk", "decisions", 12, "ОО", "Анализ эффективности",
                                    "Оценка результативности решений", "Отчёт", 2, "2025/26", None])
-    apply_catalog(db, plan_catalog(db, "к.xlsx", _catalog(db, change), "zaozerny"), "тест")
+    apply_catalog(db, plan_catalog(db, "к.xlsx", _catalog(db, change), "zaozerny"), as_user("тест"))
     assert db.rows("SELECT level, stage, first_period FROM indicator WHERE id = 'S12'") == [
         ("school", "effectiveness", 2025)]
     assert sync_catalog(db, force=True)
@@ -542,7 +542,7 @@ def test_export_keeps_formula_like_text_as_text_and_filters(db):
         book["Оценки"]["L2"] = "=HYPERLINK(\"http://evil\")"
         book["Оценки"]["L2"].data_type = "s"
         book["Оценки"]["L3"] = "+7 (999) 000-00-00"
-    apply_import(db, plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR), "тест")
+    apply_import(db, plan_import(db, [("a.xlsx", edited(template(db), change))], YEAR), as_user("тест"))
     book = load_workbook(io.BytesIO(export_database(db, YEAR, [SCHOOL])))
     assert book.sheetnames == ["Организации", "Показатели", "Оценки", "Сдача данных", "Мероприятия",
                                "Статусы мероприятий", "Адресные рекомендации", "Журнал изменений"]

@@ -16,7 +16,7 @@ from indicators import config
 from indicators.catalog.tables import CatalogError, read_catalog
 from indicators.exchange.export import export_database
 from indicators.measures.recommendations import needing_support, recommendations, rules, save
-from tests.staging import staged
+from tests.staging import as_user, staged
 
 
 def _file_bytes(db) -> bytes:
@@ -88,11 +88,11 @@ def test_approval_is_stored_logged_and_evidences_m11(tiny_db):
     assert _m11(tiny_db, 2023) == []
     draft = needing_support(tiny_db, 2023, "mun").set_index("org_unit_id").loc["sch-a"]
 
-    message = save(tiny_db, "sch-a", 2023, draft["draft"], draft["basis"], approve=False, user="Петрова")
+    message = save(tiny_db, "sch-a", 2023, draft["draft"], draft["basis"], approve=False, user=as_user("Петрова"))
     assert "сохранены как черновик" in message
     assert _m11(tiny_db, 2023) == []                           # a draft assesses nothing
 
-    save(tiny_db, "sch-a", 2023, "1. Своя рекомендация.", draft["basis"], approve=True, user="Иванова")
+    save(tiny_db, "sch-a", 2023, "1. Своя рекомендация.", draft["basis"], approve=True, user=as_user("Иванова"))
     stored = recommendations(tiny_db, 2023, "mun").set_index("org_unit_id")
     assert stored.loc["sch-a", "status"] == "approved"
     assert stored.loc["sch-a", "text"] == "1. Своя рекомендация."
@@ -102,7 +102,7 @@ def test_approval_is_stored_logged_and_evidences_m11(tiny_db):
 
     for school in ("sch-b", "sch-c"):
         row = stored.loc[school]
-        save(tiny_db, school, 2023, row["text"], row["basis"], approve=True, user="Иванова")
+        save(tiny_db, school, 2023, row["text"], row["basis"], approve=True, user=as_user("Иванова"))
     assert _m11(tiny_db, 2023) == [(2.0, "Адресные рекомендации утверждены для 3 из 3 ОО, "
                                           "нуждающихся в поддержке (раздел «Педсовет»).")]
 
@@ -114,7 +114,7 @@ def test_approval_is_stored_logged_and_evidences_m11(tiny_db):
     assert ((log["entity"] == "assessment") & (log["entity_key"] == "mun|M11|2023")).any()
 
     # Editing an approved text takes it back to draft.
-    save(tiny_db, "sch-a", 2023, "1. Исправлено.", draft["basis"], approve=False, user="Петрова")
+    save(tiny_db, "sch-a", 2023, "1. Исправлено.", draft["basis"], approve=False, user=as_user("Петрова"))
     assert recommendations(tiny_db, 2023, "mun").set_index("org_unit_id").loc["sch-a", "status"] == "draft"
     assert _m11(tiny_db, 2023)[0][0] == 1.0                    # two of three approved now
 
@@ -124,14 +124,14 @@ def test_refused_saves_write_nothing(tiny_db):
     for text, school, message in (("   ", "sch-a", "пуст"), ("x" * 10_001, "sch-a", "10 000"),
                                   ("1. Текст.", "nowhere", "не найдена")):
         with pytest.raises(ValueError, match=message):
-            save(tiny_db, school, 2023, text, None, approve=True, user="Иванова")
+            save(tiny_db, school, 2023, text, None, approve=True, user=as_user("Иванова"))
     assert _file_bytes(tiny_db) == before
 
 
 def test_a_locked_department_year_keeps_m11(tiny_db):
     with staged(tiny_db) as cur:
         cur.execute("INSERT INTO submission (org_unit_id, period, status) VALUES ('mun', 2023, 'accepted')")
-    message = save(tiny_db, "sch-a", 2023, "1. Текст.", None, approve=True, user="Иванова")
+    message = save(tiny_db, "sch-a", 2023, "1. Текст.", None, approve=True, user=as_user("Иванова"))
     assert "M11 не обновлён" in message and "заблокированы" in message
     assert _m11(tiny_db, 2023) == []
 
@@ -140,7 +140,7 @@ def test_recommendations_go_to_the_excel_export(tiny_db):
     from openpyxl import load_workbook
     import io
 
-    save(tiny_db, "sch-c", 2023, "1. Первая.\n2. Вторая.", "Низкий уровень", approve=True, user="Иванова")
+    save(tiny_db, "sch-c", 2023, "1. Первая.\n2. Вторая.", "Низкий уровень", approve=True, user=as_user("Иванова"))
     sheet = load_workbook(io.BytesIO(export_database(tiny_db, 2023)))["Адресные рекомендации"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("Код организации", "Организация", "Учебный год (начало)", "Основание",

@@ -11,7 +11,7 @@ import pytest
 from indicators.measures import roadmap as r
 from indicators.store.upsert import upsert
 from indicators.exchange.edits import plan_event_edits, save_edits
-from tests.staging import staged
+from tests.staging import as_user, staged
 
 G = "gubakha"
 TODAY = date(2023, 9, 15)
@@ -69,7 +69,7 @@ def test_undated_events_are_listed_until_the_specialist_sets_a_date(gubakha):
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     assert list(m.undated["number"]) == ["2.3"]
     r.set_due_dates(gubakha, pd.DataFrame([{"event_id": f"{G}:2.3", "period": 2022,
-                                            "due_on": date(2023, 3, 1)}]), "Петрова")
+                                            "due_on": date(2023, 3, 1)}]), as_user("Петрова"))
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     assert m.undated.empty
     row = m.events.set_index("number").loc["2.3"]
@@ -133,7 +133,7 @@ def test_statuses_edited_in_place_go_through_the_import_checks(gubakha):
         {"event_id": f"{G}:1.3", "status": "не выполнено", "evidence_url": None, "done_on": None,
          "comment": None}]))
     assert good.ok and good.counts == {"new": 0, "changed": 1, "unchanged": 1}
-    save_edits(gubakha, good, "Петрова")
+    save_edits(gubakha, good, as_user("Петрова"))
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     assert m.execution == pytest.approx(3 / 4)
     log = gubakha.read("SELECT field, new_value FROM change_log WHERE source = 'edit'")

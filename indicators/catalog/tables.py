@@ -19,6 +19,7 @@ from indicators import config
 from indicators.store.database import Database
 from indicators.words import STAGE_LABELS, UNIT_LEVELS  # noqa: F401
 from indicators.store.door import batch
+from indicators.store.actors import Actor
 
 STAGES = (
     "goal",
@@ -31,7 +32,7 @@ STAGES = (
 )
 
 
-CATALOG_ACTOR = "каталог"  # who the change log names for a reload of the shipped files
+CATALOG_ACTOR = Actor(login="catalog", name="каталог", role="admin")  # a reload of the shipped files
 
 
 class CatalogError(ValueError):

@@ -22,6 +22,7 @@ import pandas as pd
 from indicators.store.database import Database
 from indicators.council.content import Council, build
 from indicators.store.door import batch
+from indicators.store.actors import Actor
 
 
 # -- snapshots ---------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def from_bytes(data: bytes, snapshot_id: int | None = None) -> Council:
                    snapshot_id=snapshot_id, **frames)
 
 
-def freeze(db: Database, period: int, municipality_id: str, user: str,
+def freeze(db: Database, period: int, municipality_id: str, user: Actor,
            now: datetime | None = None) -> int:
     """Store the council's numbers as they are now; return the snapshot's number."""
     council = build(db, period, municipality_id, now)
@@ -63,7 +64,8 @@ def freeze(db: Database, period: int, municipality_id: str, user: str,
         snap = b.sql(
             "INSERT INTO council_snapshot (municipality_id, period, taken_at, taken_by, payload) "
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [municipality_id, int(period), council.as_of, user, to_bytes(council)]).fetchone()[0]
+            [municipality_id, int(period), council.as_of, user.name, to_bytes(council)],
+            table="council_snapshot", units=[municipality_id]).fetchone()[0]
         b.log("council_snapshot", f"{municipality_id}|{period}|{snap}", "taken_at", None,
               f"{council.as_of:%Y-%m-%d %H:%M:%S}")
     return int(snap)

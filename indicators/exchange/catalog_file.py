@@ -23,6 +23,7 @@ from indicators.exchange.read import InvalidFile, Issue, _check_container
 from indicators.words import period_label
 from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
 from indicators.store.door import batch
+from indicators.store.actors import Actor
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def _count(db: Database, table: str, frame: pd.DataFrame) -> dict[str, int]:
     return {"new": new, "existing": len(frame) - new}
 
 
-def apply_catalog(db: Database, plan: CatalogPlan, user: str) -> None:
+def apply_catalog(db: Database, plan: CatalogPlan, user: Actor) -> None:
     if not plan.ok:
         raise ValueError("каталог содержит ошибки: запись невозможна")
     with batch(db, user, "catalog-file", files=[plan.file]) as b:

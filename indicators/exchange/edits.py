@@ -13,6 +13,7 @@ from indicators.exchange.apply import apply_import
 from indicators.exchange.check import check_rows
 from indicators.words import period_label
 from indicators.store.door import batch as write_batch
+from indicators.store.actors import Actor
 
 
 # table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
@@ -37,7 +38,7 @@ def last_import(db: Database) -> pd.Series | None:
     return None if frame.empty else frame.iloc[0]
 
 
-def undo_last(db: Database, user: str) -> int:
+def undo_last(db: Database, user: Actor) -> int:
     """Put back every value the last import changed, as it was before; return the undo batch.
 
     Refused (nothing written) when a value the import wrote has been changed since: undoing
@@ -78,7 +79,7 @@ def undo_last(db: Database, user: str) -> int:
                 b.upsert(table, keys, fields, pd.DataFrame(keep, dtype=object))
             if gone:
                 b.delete(table, keys, fields, pd.DataFrame(gone, dtype=object))
-        b.sql("UPDATE import_batch SET undone_by = ? WHERE id = ?", [undo, batch_id])
+        b.mark_undone(batch_id)
     return int(undo)
 
 
@@ -116,7 +117,7 @@ def plan_event_edits(db: Database, unit_id: str, period: int, edited: pd.DataFra
     return check_rows(db, period, [], rows, [file_label])
 
 
-def save_edits(db: Database, plan: ImportPlan, user: str) -> int:
+def save_edits(db: Database, plan: ImportPlan, user: Actor) -> int:
     if not plan.ok:
         raise RefusedError("; ".join(str(i) for i in plan.issues))
     return apply_import(db, plan, user, source="edit")
@@ -158,7 +159,7 @@ def submission_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def set_submission(db: Database, unit_id: str, period: int, action: str, user: str) -> None:
+def set_submission(db: Database, unit_id: str, period: int, action: str, user: Actor) -> None:
     """``accept`` locks the unit's values for the year; ``unlock`` opens them again (logged);
     ``receive`` marks the submission received."""
     stored = db.read("SELECT * FROM submission WHERE org_unit_id = ? AND period = ?",
@@ -171,7 +172,7 @@ def set_submission(db: Database, unit_id: str, period: int, action: str, user: s
                      [unit_id, int(period)]) == 0:
             raise RefusedError(f"{name}: за {period_label(period)} нет ни одного значения — "
                                "принимать нечего.")
-        row = dict(status="accepted", accepted_by=user, accepted_at=now,
+        row = dict(status="accepted", accepted_by=user.name, accepted_at=now,
                    received_at=stored["received_at"].iloc[0] if len(stored) else now)
     elif action == "unlock":
         if status != "accepted":

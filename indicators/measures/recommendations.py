@@ -26,6 +26,7 @@ from indicators.measures.settings import Thresholds
 from indicators.measures.selection import persistent_gaps
 from indicators.measures.cycle import stage_status
 from indicators.store.door import Batch, batch
+from indicators.store.actors import Actor
 
 STATUS_LABELS = RECOMMENDATION_STATUS_LABELS
 _FIELDS = ["basis", "text", "status", "approved_by", "approved_at"]
@@ -169,7 +170,7 @@ def recommendation_table(frame: pd.DataFrame, period: int) -> pd.DataFrame:
 
 
 def save(db: Database, school_id: str, period: int, text: str, basis: str | None, *,
-         approve: bool, user: str) -> str:
+         approve: bool, user: Actor) -> str:
     """Store a school's recommendations as a draft or approved, and recompute the municipal
     indicator they evidence, in one logged transaction; return what was done, in Russian.
 
@@ -188,7 +189,7 @@ def save(db: Database, school_id: str, period: int, text: str, basis: str | None
     now = pd.Timestamp.now().floor("s")
     row = pd.DataFrame([dict(org_unit_id=school_id, period=int(period), basis=basis, text=text,
                              status="approved" if approve else "draft",
-                             approved_by=user if approve else None,
+                             approved_by=user.name if approve else None,
                              approved_at=now if approve else None)], dtype=object)
     needing = set(needing_support(db, period, municipality_id)["org_unit_id"])
     with batch(db, user, "recommendation") as b:

@@ -17,6 +17,7 @@ import pandas as pd
 from indicators.store.database import Database
 from indicators.catalog.deadlines import parse_deadline
 from indicators.store.door import batch
+from indicators.store.actors import Actor
 
 SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
 
@@ -185,7 +186,7 @@ def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipa
     )
 
 
-def set_due_dates(db: Database, rows: pd.DataFrame, user: str) -> int:
+def set_due_dates(db: Database, rows: pd.DataFrame, user: Actor) -> int:
     """The specialist's due dates for events without a date in their text (logged)."""
     rows = rows.dropna(subset=["due_on"])
     if rows.empty:

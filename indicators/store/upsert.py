@@ -38,6 +38,8 @@ def upsert(
     source: str,
     source_file: str | None = None,
     batch_id: int | None = None,
+    login: str | None = None,
+    masked: tuple[str, ...] = (),
 ) -> UpsertResult:
     """Insert or update ``rows`` of ``table`` keyed by ``keys``; log every changed field.
 
@@ -72,9 +74,13 @@ def upsert(
         "count(*) FROM _diff"
     ).fetchone()
 
+    def shown(side: str, f: str) -> str:  # a masked field (a password hash) is logged as changed only
+        value = f'CAST({side}."{f}" AS VARCHAR)'
+        return f"CASE WHEN {value} IS NULL THEN NULL ELSE '(скрыто)' END" if f in masked else value
+
     log_parts = [
-        f"SELECT {key_expr} AS entity_key, '{f}' AS field, CAST(t.\"{f}\" AS VARCHAR) AS old_value, "
-        f"CAST(i.\"{f}\" AS VARCHAR) AS new_value, i._source_file, i._source_row "
+        f"SELECT {key_expr} AS entity_key, '{f}' AS field, {shown('t', f)} AS old_value, "
+        f"{shown('i', f)} AS new_value, i._source_file, i._source_row "
         f"FROM _diff i LEFT JOIN {table} t ON {join} "
         f"WHERE (i._is_new AND i.\"{f}\" IS NOT NULL) OR (NOT i._is_new AND t.\"{f}\" IS DISTINCT FROM i.\"{f}\")"
         for f in fields
@@ -83,11 +89,11 @@ def upsert(
         f"i._source_file, i._source_row FROM _diff i WHERE i._is_new"
     ]
     cur.execute(
-        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
-        "source_file, source_row, batch_id) "
-        f"SELECT ?, ?, '{table}', entity_key, field, old_value, new_value, _source_file, _source_row, ? "
+        "INSERT INTO change_log (user_name, user_login, source, entity, entity_key, field, old_value, "
+        "new_value, source_file, source_row, batch_id) "
+        f"SELECT ?, ?, ?, '{table}', entity_key, field, old_value, new_value, _source_file, _source_row, ? "
         f"FROM ({' UNION ALL '.join(log_parts)}) ORDER BY _source_row NULLS LAST, entity_key, field",
-        [user, source, batch_id],
+        [user, login, source, batch_id],
     )
 
     audit = [c for c in _AUDIT_COLUMNS if c in types]
@@ -129,6 +135,7 @@ def delete_rows(
     user: str,
     source: str,
     batch_id: int | None = None,
+    login: str | None = None,
 ) -> int:
     """Delete the rows of ``table`` with the keys in ``rows``, logging each non-empty field's
     last value (old → empty), so a deletion is as traceable as an edit."""
@@ -141,10 +148,10 @@ def delete_rows(
     parts = [f"SELECT {key_expr} AS entity_key, '{f}' AS field, CAST(t.\"{f}\" AS VARCHAR) AS old_value "
              f"FROM {table} t JOIN _gone_typed g ON {join} WHERE t.\"{f}\" IS NOT NULL" for f in fields]
     cur.execute(
-        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
-        f"batch_id) SELECT ?, ?, '{table}', entity_key, field, old_value, NULL, ? "
+        "INSERT INTO change_log (user_name, user_login, source, entity, entity_key, field, old_value, "
+        f"new_value, batch_id) SELECT ?, ?, ?, '{table}', entity_key, field, old_value, NULL, ? "
         f"FROM ({' UNION ALL '.join(parts)}) ORDER BY entity_key, field",
-        [user, source, batch_id],
+        [user, login, source, batch_id],
     )
     count = cur.execute(f"SELECT count(*) FROM {table} t JOIN _gone_typed g ON {join}").fetchone()[0]
     cur.execute(f"DELETE FROM {table} t USING _gone_typed g WHERE {join}")
@@ -163,12 +170,13 @@ def log_event(
     old_value: str | None,
     new_value: str | None,
     batch_id: int | None = None,
+    login: str | None = None,
 ) -> None:
     """One change-log line for a write that is not a field value (a catalog reload, a demo)."""
     cur.execute(
-        "INSERT INTO change_log (user_name, source, entity, entity_key, field, old_value, new_value, "
-        "batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [user, source, entity, entity_key, field, old_value, new_value, batch_id],
+        "INSERT INTO change_log (user_name, user_login, source, entity, entity_key, field, old_value, "
+        "new_value, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [user, login, source, entity, entity_key, field, old_value, new_value, batch_id],
     )
 
 

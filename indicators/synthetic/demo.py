@@ -18,11 +18,12 @@ import pandas as pd
 from indicators.catalog.tables import STAGES
 from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
+from indicators.store.actors import Actor
 from indicators.store.door import batch
 
 SEED = 20250825
 PERIODS = tuple(range(2020, 2025))
-USER = "демо-генератор"
+USER = Actor(login="demo", name="демо-генератор", role="admin")
 REGION_ID = "demo-region"
 MUNICIPALITY_ID = "zaozerny"
 SITE = "zaozerny.example"  # .example is reserved: no link points to a real site

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
+from indicators.store.actors import Actor
 from indicators.store.door import batch
 
 PERIODS = tuple(range(2015, 2025))
-USER = "генератор"
+USER = Actor(login="generate", name="генератор", role="admin")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def generate(db: Database, scale: str) -> dict[str, int]:
                    na,
                    CASE WHEN NOT na AND h < q + 0.15
                         THEN printf('https://%s.example/docs/%d/%s.pdf', unit, period, indicator_id) END,
-                   NULL, TIMESTAMP '{p1 + 1}-06-15', '{USER}'
+                   NULL, TIMESTAMP '{p1 + 1}-06-15', '{USER.name}'
             FROM (
                 SELECT q.unit, q.period, q.q, i.id AS indicator_id, i.max_score,
                        {_u("q.unit || i.id || q.period::VARCHAR", 'a')} AS h,
@@ -180,6 +181,6 @@ def _event_statuses(cur) -> None:
                CASE WHEN h < q + 0.05 THEN 'done' WHEN h < q + 0.15 THEN 'in_progress' ELSE 'not_done' END,
                CASE WHEN h < q + 0.05 THEN printf('https://%s.example/roadmap/%s/%d.pdf', unit, event_id, period) END,
                CASE WHEN h < q + 0.05 THEN make_date(period + 1, 1 + (h * 1000)::INT % 6, 1 + (h * 10000)::INT % 28) END,
-               NULL, TIMESTAMP '{PERIODS[-1] + 1}-06-15', '{USER}'
+               NULL, TIMESTAMP '{PERIODS[-1] + 1}-06-15', '{USER.name}'
         FROM rows ORDER BY period, unit, event_id""")
     cur.unregister("_events")

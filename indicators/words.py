@@ -104,6 +104,7 @@ SOURCE_LABELS = {
     "recommendation": "адресные рекомендации",
     "council": "снимок для педсовета",
     "init": "создание базы",
+    "users": "учётные записи",
 }
 ENTITY_LABELS = {
     "assessment": "оценка",
@@ -122,6 +123,7 @@ ENTITY_LABELS = {
     "setting": "настройка",
     "catalog": "каталог",
     "database": "база данных",
+    "app_user": "пользователь",
 }
 FIELD_LABELS = {
     "score": "Балл", "not_applicable": "Не применяется", "evidence_url": "Ссылка на документ",
@@ -130,6 +132,8 @@ FIELD_LABELS = {
     "due_on": "Срок", "text": "Текст", "basis": "Основание", "approved_by": "Кем утверждено",
     "approved_at": "Утверждено", "taken_at": "Снимок сделан", "rows": "Строк",
     "first_period": "Действует с", "sha256": "Контрольная сумма", "seed": "Начальное число",
+    "display_name": "Имя", "role": "Роль", "unit_id": "Организация", "password_hash": "Пароль",
+    "oidc_subject": "Вход через организацию", "email": "Эл. почта", "disabled": "Отключён",
     "*": "Запись",
 }
 

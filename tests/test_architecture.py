@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     {"config", "words", "text"},
     {"store"},
+    {"access"},
     {"catalog"},
     {"measures"},
     {"exchange"},
@@ -23,7 +24,8 @@ LAYERS = [
     {"council"},
     {"views"},
     {"synthetic"},
-    {"ready", "cli", "__main__", "__init__"},
+    {"ready"},
+    {"commands", "cli", "__main__", "__init__"},
 ]
 MAX_LINES = 400
 

@@ -55,7 +55,7 @@ class Batch:
         if actor.role == "school_editor" and table in ("assessment", "event_status"):
             locked = self.cur.execute(
                 "SELECT min(period) FROM submission WHERE org_unit_id = ? AND status = 'accepted' "
-                "AND list_contains(?, period)", [actor.unit_id, sorted({int(p) for p in periods})]).fetchone()[0]
+                "AND list_contains(?, period)", [actor.unit_id, sorted({int(p) for p in periods})]).fetchall()[0][0]
             if locked is not None:
                 raise AccessDenied(f"Данные за {period_label(locked)} приняты управлением и заблокированы: "
                                    "исправить их может только специалист управления.")
@@ -105,7 +105,12 @@ class Batch:
         return self.cur.execute(statement, params or [])
 
     def mark_undone(self, batch_id: int) -> None:
-        """The batch this one undoes (bookkeeping of the door itself)."""
+        """The batch this one undoes (bookkeeping of the door itself).  A school's operator
+        undoes only its own upload, never the department's."""
+        if self.actor.role == "school_editor":
+            by = self.cur.execute("SELECT user_login FROM import_batch WHERE id = ?", [int(batch_id)]).fetchall()
+            if not by or by[0][0] != self.actor.login:
+                raise AccessDenied(f"{_who(self.actor)} может отменить только свою загрузку.")
         self.cur.execute("UPDATE import_batch SET undone_by = ? WHERE id = ?", [self.id, int(batch_id)])
 
 

@@ -1,0 +1,1 @@
+"""The commands of ``python -m indicators``, one module per concern (``indicators/cli.py`` assembles them)."""

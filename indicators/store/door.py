@@ -20,6 +20,7 @@ from typing import Any, Iterator, Sequence
 import duckdb
 import pandas as pd
 
+from indicators.store.backup import before_import
 from indicators.store.actors import SCHOOL_TABLES, UNIT_COLUMNS, AccessDenied, Actor
 from indicators.store.database import Database
 from indicators.store.upsert import UpsertResult, delete_rows, log_event, set_meta, upsert
@@ -128,6 +129,8 @@ def batch(db: Database, actor: Actor, source: str, *, files: Sequence[str] = (),
     if not actor.may_write(source):
         raise AccessDenied(f"{_who(actor)} не может выполнить действие «{SOURCE_LABELS[source]}».")
     with db.write_cursor() as cur:
+        if source == "import":  # a copy first: an applied import can always be rolled back by hand
+            before_import(db)
         cur.execute("BEGIN TRANSACTION")
         try:
             batch_id = cur.execute(

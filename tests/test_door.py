@@ -172,7 +172,8 @@ def _product_sources() -> list[Path]:
 def test_no_code_but_the_door_opens_a_transaction():
     """The door (and the schema migrations) alone begin a transaction or take the writer's
     cursor; only the database module touches the connection."""
-    door = {ROOT / "indicators/store/door.py", ROOT / "indicators/store/database.py"}
+    door = {ROOT / "indicators/store/door.py", ROOT / "indicators/store/database.py",
+            ROOT / "indicators/store/backup.py"}  # a copy holds the writer's lock, writes nothing
     for path in _product_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

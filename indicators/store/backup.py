@@ -20,7 +20,8 @@ import duckdb
 from indicators.store.database import Database, DatabaseBusyError
 
 DEFAULT_KEEP = 10
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.duckdb$")
+# <database>-<date>-<time>-<microseconds>-<reason>.duckdb: names sort in the order the copies were made
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)\.duckdb$")
 
 
 class BackupError(ValueError):
@@ -35,13 +36,10 @@ def backup_dir(db_path: str | Path) -> Path:
 def _target(db_path: str | Path, reason: str, folder: Path | None = None) -> Path:
     folder = folder or backup_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{Path(db_path).stem}-{stamp}-{reason}.duckdb"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{Path(db_path).stem}-{stamp}-{n}-{reason}.duckdb"
-    return path
+    while True:
+        path = folder / f"{Path(db_path).stem}-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.duckdb"
+        if not path.exists():
+            return path
 
 
 def make_backup(db: Database, reason: str = "manual", *, out: Path | None = None) -> Path:

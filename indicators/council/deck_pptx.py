@@ -12,10 +12,13 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from contextlib import contextmanager
 
 import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+from xlsxwriter import Workbook as XlsxWorkbook
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -161,6 +164,27 @@ def _figures(slide, s: Slide, top, bottom) -> None:
                   Inches(0.55), 16, 10, color=color)
 
 
+class _TextOnlyWriter(CategoryWorkbookWriter):
+    """The chart's embedded workbook (what PowerPoint opens on «Изменить данные») with every
+    string a string: python-pptx's XlsxWriter would otherwise turn a school named «=…» into a
+    live formula.  (Overrides python-pptx 1.0.2's workbook opener; tests/test_text_stays_text.py
+    reopens the workbook and checks.)"""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = XlsxWorkbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _ChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self):
+        return _TextOnlyWriter(self)
+
+
 _CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_STACKED,
                 "line": XL_CHART_TYPE.LINE_MARKERS}
 
@@ -169,7 +193,7 @@ def _chart(slide, spec: ChartSpec, left, top, width, height) -> None:
     # A bar chart draws its first category at the bottom: reverse, so the list reads top down.
     flip = spec.kind == "bar"
     order = list(range(len(spec.categories)))[::-1] if flip else list(range(len(spec.categories)))
-    data = CategoryChartData(number_format="0%" if spec.percent else "0")
+    data = _ChartData(number_format="0%" if spec.percent else "0")
     data.categories = [spec.categories[i] for i in order]
     for series in spec.series:
         data.add_series(series.name, [series.values[i] for i in order])

@@ -1,7 +1,8 @@
 """Excel files out of the app: the table behind a chart, an export of the database.
 
-Any text a user typed that starts with ``=``, ``+``, ``-`` or ``@`` is stored as a text cell, so
-Excel never runs it as a formula (CSV/formula injection).
+Any text a user typed that starts with ``=``, ``+``, ``-`` or ``@`` is stored as a text cell with
+Excel's quote prefix (the hidden apostrophe), so Excel never runs it as a formula, not even when
+someone edits the cell and presses Enter (CSV/formula injection).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def _cell(sheet, value):
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = TYPE_STRING
+        cell.quotePrefix = True
         return cell
     return value
 
@@ -61,6 +63,7 @@ def as_text(cells) -> None:
     for cell in cells:
         if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
             cell.data_type = TYPE_STRING
+            cell.quotePrefix = True
 
 
 def _plain(value):

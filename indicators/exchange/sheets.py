@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlparse
 
+from indicators.text import safe_link  # noqa: F401  (the evidence-link rule, kept importable here)
 from indicators.words import EVENT_STATUS_LABELS
 
 import pandas as pd
@@ -190,10 +190,3 @@ def parse_text(value: object, limit: int = 2000) -> str | None:
     if len(text) > limit:
         raise ValueProblem(f"текст длиннее {limit} символов")
     return text
-
-
-def safe_link(url: object) -> str | None:
-    """Only http/https links are made clickable; anything else (javascript:, file:) is not."""
-    if isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https"):
-        return url.strip()
-    return None

@@ -23,6 +23,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from indicators.text import LINK_SQL
 from indicators.measures.facts import AGG_COLUMNS, facts_sql, query_params
 from indicators.store.database import Database
 
@@ -81,7 +82,7 @@ def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Itera
     agg AS (SELECT org_unit_id, period{per}, {AGG_COLUMNS},
                    count(*) FILTER (WHERE NOT na AND score > 0) AS evidenced,
                    count(*) FILTER (WHERE NOT na AND score > 0
-                                    AND regexp_matches(trim(evidence_url), '^(?i)https?://\\S'))
+                                    AND {LINK_SQL.format('evidence_url')})
                        AS linked
             FROM facts GROUP BY ALL)
     SELECT a.org_unit_id, u.name, u.short_name, a.period{per.replace(", ", ", a.")}, a.expected,

@@ -68,6 +68,8 @@ def test_the_html_report_shows_names_as_text(hostile_db):
     assert '<a href="http://evil.example">' not in page
     assert "&lt;a href=" in page
     assert "http://evil.example" not in re.findall(r'href="([^"]+)"', page)
+    # inside the Plotly charts' data the names arrive escaped (Plotly would render a raw <a>)
+    assert "&lt;a href=" in "".join(re.findall(r'"y":\[[^\]]*\]', page)).replace("\\u003c", "<").replace("\\u0026", "&")
 
 
 def test_the_text_helpers():

@@ -16,7 +16,9 @@ import pandas as pd
 from indicators.store.database import Database
 from indicators.words import period_label
 from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS, EVENT_COLUMNS, EVENT_STATUS_LABELS, EVENTS, ValueProblem, format_score, is_blank, parse_date, parse_score, parse_status, parse_text, parse_year
-from indicators.exchange.read import DEFAULT_LIMIT_MB, MAX_ISSUES, ImportPlan, InvalidFile, Issue, column_label, read_file
+from indicators.exchange.guarded import read_guarded
+from indicators.exchange.read import MAX_ISSUES, ImportPlan, InvalidFile, Issue, column_label
+from indicators.exchange.workbook_guard import limits
 
 
 # -- the plan ----------------------------------------------------------------------------------
@@ -26,12 +28,14 @@ def plan_import(db: Database, files: list[tuple[str, bytes]], period: int | None
     """Read and check every file; the plan says what would change, or lists every problem.
 
     ``period``, when given, is the school year being collected: a file for another year is
-    refused.  ``progress(done, total, name)`` is called as each file is read.  Nothing is
+    refused.  ``progress(done, total, name)`` is called as each file is read.  ``limit_mb``
+    overrides the upload size limit (setting ``import_max_mb``).  Each file is read in a child
+    process under the limits of the ``setting`` table (``exchange.guarded``).  Nothing is
     written.
     """
-    limit = limit_mb or float(db.scalar("SELECT value FROM setting WHERE key = 'import_max_mb'")
-                              or DEFAULT_LIMIT_MB)
+    limit = limits(db, limit_mb)
     issues: list[Issue] = []
+    notes: list[str] = []
     assessment_rows, event_rows, names, hashes = [], [], [], []
     seen: dict[str, str] = {}
     for number, (name, data) in enumerate(files):
@@ -46,10 +50,12 @@ def plan_import(db: Database, files: list[tuple[str, bytes]], period: int | None
         names.append(name)
         hashes.append(digest)
         try:
-            sheets = read_file(name, data, limit)
+            read = read_guarded(name, data, limit)
         except InvalidFile as exc:
             issues.append(exc.issue)
             continue
+        sheets = read.sheets
+        notes += read.notes
         for row in sheets.get(ASSESSMENTS, []):
             assessment_rows.append(dict(row, source_file=name))
         for row in sheets.get(EVENTS, []):
@@ -60,6 +66,7 @@ def plan_import(db: Database, files: list[tuple[str, bytes]], period: int | None
                                       "мероприятия: загружать нечего."))
 
     plan = check_rows(db, period, assessment_rows, event_rows, names, hashes, issues)
+    plan.notes += notes
     if plan.ok:
         earlier = _earlier_imports(db, hashes)
         for name, digest in zip(names, hashes):

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from indicators.exchange.sheets import ASSESSMENTS, EVENTS, SHEETS, Column, is_blank, normal
+from indicators.exchange.workbook_guard import Limits, Refused, check_parts, package_notes, repack, sheet_paths, shown
 
 
 DEFAULT_LIMIT_MB = 10
@@ -49,6 +49,14 @@ class Issue:
         if self.column:
             where.append(f"столбец {self.column}")
         return ", ".join(where) + ": " + self.message
+
+
+@dataclass
+class FileRead:
+    """What one workbook gave: each known sheet's rows, and notes for the preview."""
+
+    sheets: dict[str, list[dict]]
+    notes: list[str] = field(default_factory=list)
 
 
 class InvalidFile(Exception):
@@ -119,73 +127,72 @@ def _looks_like_text(data: bytes) -> bool:
     return False
 
 
-def _sheet_xml(archive: zipfile.ZipFile, path: str) -> bytes:
-    try:
-        return archive.read(path.lstrip("/"))
-    except KeyError:
-        return b""
-
-
-def read_file(name: str, data: bytes, limit_mb: float = DEFAULT_LIMIT_MB) -> dict[str, list[dict]]:
+def read_file(name: str, data: bytes, limit: Limits | float = DEFAULT_LIMIT_MB) -> FileRead:
     """The data rows of each known sheet of one workbook, keyed by column key, with
-    ``source_row``.  Raises :class:`InvalidFile` for a file that can't be used at all; row
-    problems are left for :func:`plan_import`, which reports them all at once.
+    ``source_row``, and the notes for the preview.  Raises :class:`InvalidFile` for a file that
+    can't be used at all; row problems are left for :func:`plan_import`, which reports them all
+    at once.  ``limit``: the :class:`Limits` (or just the upload size in MB).
 
-    Cell values are read with calamine (Rust; a 11,000-row sheet in a fifth of a second, where
-    openpyxl takes seconds); openpyxl is used only to pinpoint formulas without saved values.
+    The package is measured and repacked first (``workbook_guard``): the readers below parse
+    only bytes decompressed under the limits.  Cell values are read with calamine (Rust; a
+    11,000-row sheet in a fifth of a second, where openpyxl takes seconds); openpyxl is used
+    only to pinpoint formulas without saved values.  The app and the command line call this
+    through ``exchange.guarded``, in a child process with a memory and time limit.
     """
-    archive = _check_container(name, data, limit_mb)
-    paths = _sheet_paths(archive)
+    limit = limit if isinstance(limit, Limits) else Limits(upload_mb=float(limit))
+    archive = _check_container(name, data, limit.upload_mb)
+    try:
+        check_parts(archive, limit)
+        data = repack(archive, limit)
+    except Refused as exc:
+        raise InvalidFile(Issue(name, str(exc))) from None
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    paths = sheet_paths(archive)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # the reader raises many kinds on a broken package
         raise InvalidFile(Issue(name, f"файл повреждён, прочитать его не удалось ({type(exc).__name__}). "
                                       "Откройте его в Excel и сохраните заново.")) from None
-    present = [s for s in SHEETS if s in book.sheet_names]
-    if not present:
-        listed = ", ".join(f"«{s}»" for s in book.sheet_names)
-        raise InvalidFile(Issue(name, f"нет листа «{ASSESSMENTS}» (и листа «{EVENTS}»); в файле "
-                                      f"листы: {listed}. Используйте присланный шаблон."))
-    found = {}
-    for sheet_name in present:
-        xml = _sheet_xml(archive, paths.get(sheet_name, ""))
+    present = _expected_sheets(name, book.sheet_names)
+    found, xmls = {}, {}
+    for sheet_name, actual in present.items():
+        path = paths.get(actual, "")
+        xml = archive.read(path) if path in archive.namelist() else b""
+        xmls[sheet_name] = xml
         if b"<mergeCell " in xml:
             ranges = re.findall(rb'<mergeCell ref="([A-Z0-9:]+)"', xml)
-            shown = ", ".join(r.decode() for r in ranges[:5])
-            raise InvalidFile(Issue(name, f"есть объединённые клетки ({shown}); разъедините их "
-                                          "(Главная → Объединить и поместить в центре).", sheet_name))
-        formulas = _uncached_formulas(data, sheet_name) if re.search(rb"<f[ >/]", xml) else []
+            raise InvalidFile(Issue(name, f"есть объединённые клетки ({shown([r.decode() for r in ranges])}); "
+                                          "разъедините их (Главная → Объединить и поместить в "
+                                          "центре).", sheet_name))
+        formulas = _uncached_formulas(data, actual) if re.search(rb"<f[ >/]", xml) else []
         if formulas:
-            cells = ", ".join(formulas[:5])
             raise InvalidFile(Issue(
-                name, f"в клетках {cells} формулы без сохранённого значения. Откройте файл в "
-                      "Excel, дождитесь пересчёта и сохраните его (или замените формулы "
+                name, f"в клетках {shown(formulas)} формулы без сохранённого значения. Откройте "
+                      "файл в Excel, дождитесь пересчёта и сохраните его (или замените формулы "
                       "значениями).", sheet_name))
         try:
-            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
         except Exception as exc:
             raise InvalidFile(Issue(name, f"лист не читается ({type(exc).__name__}); сохраните "
                                           "файл в Excel заново.", sheet_name)) from None
         found[sheet_name] = _rows(name, sheet_name, rows, SHEETS[sheet_name])
-    return found
+    return FileRead(found, package_notes(name, archive, xmls))
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part, from the workbook and its relationships."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
-    paths = {}
-    for sheet in workbook.findall("m:sheets/m:sheet", ns):
-        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
-        paths[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return paths
+def _expected_sheets(name: str, sheet_names: list[str]) -> dict[str, str]:
+    """Known sheet → its name in the file (case and spaces aside).  The school template always
+    has «Оценки»: a workbook without it is refused, naming the sheets it has."""
+    by_normal = {}
+    for sheet in sheet_names:
+        by_normal.setdefault(normal(sheet), sheet)
+    present = {s: by_normal[normal(s)] for s in SHEETS if normal(s) in by_normal}
+    if ASSESSMENTS not in present:
+        listed = ", ".join(f"«{s}»" for s in sheet_names) or "нет ни одного"
+        also = "" if EVENTS in present else f" (и листа «{EVENTS}»)"
+        raise InvalidFile(Issue(name, f"нет листа «{ASSESSMENTS}»{also}; в файле листы: {listed}. "
+                                      f"В присланном шаблоне лист «{ASSESSMENTS}» есть всегда: "
+                                      "верните ему это имя или используйте шаблон."))
+    return present
 
 
 def _uncached_formulas(data: bytes, sheet_name: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Files a department server must survive: zip bombs, lying zip directories, too many parts,
-renamed sheets, macros, links to other workbooks, and readers that run out of memory or time.  Each refusal is asserted in Russian, naming the file
+renamed sheets, macros, links to other workbooks, another school's name under a code, and
+readers that run out of memory or time.  Each refusal is asserted in Russian, naming the file
 and the limit with its numbers, and the database is exactly as it was.
 
 The only timed assertions are on refusing a bomb: being refused fast and small *is* the feature.
@@ -21,13 +22,16 @@ import pytest
 
 from bench.import_bench import BOMB_SIZE, MIB, zip_bomb
 from indicators.exchange import guarded
+from indicators.exchange.apply import NeedsConfirmation, apply_import
 from indicators.exchange.check import plan_import
+from indicators.exchange.edits import plan_edits
 from indicators.exchange.read import InvalidFile, read_file
+from indicators.exchange.unit_names import name_key
 from indicators.exchange.workbook_guard import Limits, limits
 from indicators.store.database import Database
 from indicators.store.upsert import upsert
-from tests.staging import staged
-from tests.test_imports import YEAR, edited, fingerprint, refused, set_cell, template
+from tests.staging import as_user, staged
+from tests.test_imports import SCHOOL, YEAR, edited, fingerprint, refused, set_cell, template
 
 
 @pytest.fixture
@@ -234,6 +238,63 @@ def test_a_formula_without_a_saved_value_is_still_refused_and_named(db):
             book["Оценки"][f"J{n}"] = "=1+1"
     message = refused(db, [("a.xlsx", edited(template(db), formulas))])
     assert "в клетках J2, J3, J4, J5, J6 и ещё 3 формулы без сохранённого значения" in message
+
+
+# -- the school's name under its code ----------------------------------------------------------
+
+def test_names_compare_loosely():
+    assert name_key("МБОУ „СОШ №6“") == name_key("мбоу  «сош № 6»") == name_key("МБОУ СОШ №6")
+    assert name_key("Лицей ёлочка") == name_key("лицей елочка")
+    assert name_key("СОШ № 6") != name_key("СОШ № 5")
+
+
+def test_another_schools_name_under_a_code_is_a_question(db):
+    other = db.scalar("SELECT name FROM org_unit WHERE id = 'sosh-1'")
+    stored = db.scalar("SELECT name FROM org_unit WHERE id = ?", [SCHOOL])
+    short = db.scalar("SELECT short_name FROM org_unit WHERE id = ?", [SCHOOL])
+
+    def rename(book):
+        for n in range(2, 13):
+            book["Оценки"][f"B{n}"] = other
+        book["Оценки"]["J2"] = 0
+    plan = plan_import(db, [("a.xlsx", edited(template(db), rename))], YEAR)
+    assert plan.ok and plan.counts["changed"] == 1
+    assert [str(q) for q in plan.questions] == [
+        f"Файл «a.xlsx», лист «Оценки», строка 2, столбец B «Организация»: в файле организация "
+        f"«{other}», а под кодом «{SCHOOL}» в базе «{stored}» (кратко «{short}») (и ещё в 10 "
+        "строках). Проверьте, что это данные именно этой организации, и подтвердите загрузку "
+        "(или исправьте код)."]
+    before = fingerprint(db)
+    with pytest.raises(NeedsConfirmation, match="подтвердите загрузку"):
+        apply_import(db, plan, as_user("Иванова"))
+    assert fingerprint(db) == before
+    apply_import(db, plan, as_user("Иванова"), confirmed=True)
+    assert db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = 'S01' "
+                     "AND period = ?", [SCHOOL, YEAR]) == 0
+
+
+@pytest.mark.parametrize("typed", ["мбоу «средняя общеобразовательная школа №6»", None, "  "])
+def test_the_same_name_written_otherwise_or_no_name_asks_nothing(db, typed):
+    plan = plan_import(db, [("a.xlsx", edited(template(db), set_cell("Оценки", "B2", typed)))], YEAR)
+    assert plan.ok and plan.questions == []
+
+
+def test_a_typo_in_the_name_is_asked_on_the_events_sheet_too(db):
+    def typo(book):
+        book["Мероприятия"]["I2"] = "СОШ № 66"
+        book["Мероприятия"]["K2"] = "выполнено"
+    plan = plan_import(db, [("a.xlsx", edited(template(db), typo))], YEAR)
+    assert plan.ok
+    assert len(plan.questions) == 1
+    question = plan.questions[0]
+    assert (question.sheet, question.row, question.column) == ("Мероприятия", 2, "I «Организация»")
+    assert "в файле организация «СОШ № 66»" in question.message
+
+
+def test_in_place_edits_have_no_name_and_no_questions(db):
+    plan = plan_edits(db, SCHOOL, YEAR, pd.DataFrame(
+        [{"code": "S01", "score": "1", "evidence_url": None, "comment": None}]))
+    assert plan.ok and plan.questions == []
 
 
 # -- the guarded reader ------------------------------------------------------------------------

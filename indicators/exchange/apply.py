@@ -17,10 +17,24 @@ from indicators.exchange.read import ImportPlan
 
 # -- apply -------------------------------------------------------------------------------------
 
-def apply_import(db: Database, plan: ImportPlan, user: str, *, source: str = "import") -> int:
-    """Write a valid plan as one batch; return the batch id (for undo)."""
+class NeedsConfirmation(ValueError):
+    """The plan has open questions (``ImportPlan.questions``) and was not confirmed."""
+
+
+def apply_import(db: Database, plan: ImportPlan, user: str, *, source: str = "import",
+                 confirmed: bool = False) -> int:
+    """Write a valid plan as one batch; return the batch id (for undo).
+
+    A plan with questions (a school's name in the file that is not the name under its code) is
+    written only with ``confirmed=True``: the user has seen the questions and answered yes.
+    """
     if not plan.ok:
         raise ValueError("план импорта содержит ошибки: запись невозможна")
+    if plan.questions and not confirmed:
+        raise NeedsConfirmation(
+            f"Загрузка не записана: есть вопросы ({len(plan.questions)}), на которые нужно "
+            "ответить — например, название организации в файле не совпадает с названием под её "
+            "кодом. Проверьте их и подтвердите загрузку.")
     with batch(db, user, source, files=plan.files, file_hashes=plan.hashes) as b:
         b.upsert("assessment", ["org_unit_id", "indicator_id", "period"],
                  ["score", "not_applicable", "evidence_url", "comment"], plan.assessments, count=True)

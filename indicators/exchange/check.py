@@ -18,6 +18,7 @@ from indicators.words import period_label
 from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS, EVENT_COLUMNS, EVENT_STATUS_LABELS, EVENTS, ValueProblem, format_score, is_blank, parse_date, parse_score, parse_status, parse_text, parse_year
 from indicators.exchange.guarded import read_guarded
 from indicators.exchange.read import MAX_ISSUES, ImportPlan, InvalidFile, Issue, column_label
+from indicators.exchange.unit_names import NameQuestions
 from indicators.exchange.workbook_guard import limits
 
 
@@ -89,6 +90,7 @@ def check_rows(db: Database, period: int | None, assessment_rows: list[dict],
     found = (issues or []) + checker.issues
     plan.more_issues = max(0, len(found) - MAX_ISSUES)
     plan.issues = found[:MAX_ISSUES]
+    plan.questions = checker.names.questions()
     if plan.ok:
         _diff(db, plan)
     return plan
@@ -108,6 +110,8 @@ class _Checker:
         self.issues: list[Issue] = []
         self.units = {r[0]: r[1:] for r in db.rows(
             "SELECT id, kind, name, opened_period, closed_period FROM org_unit")}
+        self.names = NameQuestions({r[0]: (r[1], r[2]) for r in db.rows(
+            "SELECT id, name, short_name FROM org_unit")})
         self.indicators = {r[0]: r[1:] for r in db.rows(
             "SELECT id, level, max_score, first_period, last_period FROM indicator")}
         self.events_known = {r[0] for r in db.rows("SELECT id FROM roadmap_event")}
@@ -152,6 +156,7 @@ class _Checker:
                           f"данные «{name}» за {period_label(year)} приняты и заблокированы. "
                           "Чтобы загрузить исправления, снимите блокировку на странице «Данные».")
             return None
+        self.names.see(row, sheet, columns, unit_id)
         return unit_id, year
 
     def _parse(self, row: dict, sheet: str, columns, parsers: dict) -> dict | None:

@@ -78,6 +78,9 @@ class ImportPlan:
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     notes: list[str] = field(default_factory=list)
     more_issues: int = 0   # problems found beyond MAX_ISSUES
+    # Not errors, but the user must confirm before the plan is written (apply_import's
+    # ``confirmed``): e.g. a school's name in the file that is not the name under its code.
+    questions: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

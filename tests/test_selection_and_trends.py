@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from indicators.measures import change as d
-from indicators import views
+from indicators.views.by_indicator import indicator_ranking, indicator_view
+from indicators.views.scope import Scope
+from indicators.views.trends import trends
 from indicators.store.upsert import upsert
 from tests.test_measures import one
 from indicators.measures.selection import persistent_gaps, selection_status
@@ -65,7 +67,7 @@ def test_only_web_links_count_as_evidence(tiny_db):
                rows, user="тест", source="test")
     a = one(selection_status(tiny_db, [2024], GOAL), org_unit_id="sch-a")
     assert (a.evidenced, a.linked) == (3, 2)  # the file: path is not a document link
-    view = views.indicator_view(tiny_db, "goal_justified", 2024, "mun")
+    view = indicator_view(tiny_db, Scope(2024, municipality_id="mun"), "goal_justified")
     unlinked = view.unlinked
     # sch-a: only S02 lacks a web link; sch-b has no links at all: S01, S02, S03
     assert [(u, c) for u, c in zip(unlinked["org_unit_id"], unlinked["code"])] == [
@@ -90,7 +92,7 @@ def test_persistent_gaps_respect_validity_and_opening(tiny_db):
 
 
 def test_indicator_view_shares_and_lists(tiny_db):
-    view = views.indicator_view(tiny_db, "goal_justified", 2023, "mun")
+    view = indicator_view(tiny_db, Scope(2023, municipality_id="mun"), "goal_justified")
     year = view.by_year[view.by_year["period"] == 2023].set_index("status")
     # 2023: sch-a met, sch-b no data, sch-c partial → a third each
     assert year.loc["met", "count"] == 1 and year.loc["met", "share"] == approx(1 / 3)
@@ -98,14 +100,14 @@ def test_indicator_view_shares_and_lists(tiny_db):
     assert year.loc["partial", "share"] == approx(1 / 3)
     assert view.met_share == approx(1 / 3)
     assert list(view.not_meeting["org_unit_id"]) == ["sch-b", "sch-c"]  # no data first
-    s06 = views.indicator_view(tiny_db, "S06", 2023, "mun")
+    s06 = indicator_view(tiny_db, Scope(2023, municipality_id="mun"), "S06")
     assert s06.current.set_index("org_unit_id").loc["sch-a", "gap_codes"] == "S06"
-    narrowed = views.indicator_view(tiny_db, "S06", 2023, "mun", ("sch-c",))
+    narrowed = indicator_view(tiny_db, Scope(2023, municipality_id="mun", school_ids=("sch-c",)), "S06")
     assert set(narrowed.statuses["org_unit_id"]) == {"sch-c"}
 
 
 def test_indicator_ranking_puts_the_least_met_first(tiny_db):
-    r = views.indicator_ranking(tiny_db, 2024, "mun")
+    r = indicator_ranking(tiny_db, Scope(2024, municipality_id="mun"))
     # 2024: S06 (a 1, b 2), S07 (a 2, b 1), S08 (a 2, b 0) are met by one school of two
     assert list(r["indicator_id"][:3]) == ["S06", "S07", "S08"]
     assert list(r["met_share"][:3]) == [approx(0.5)] * 3
@@ -142,7 +144,7 @@ def test_the_grid_has_five_colours_ordered_like_californias():
 
 
 def test_trends_place_schools_and_say_why_one_is_not(tiny_db):
-    t = views.trends(tiny_db, 2024, "mun")
+    t = trends(tiny_db, Scope(2024, municipality_id="mun"))
     a = one(t.placed, org_unit_id="sch-a")
     # 21/22 = 95.5 % (very high), up from 19/22: +9.1 points (increased) → blue (5)
     assert a.compliance == approx(21 / 22) and a.change == approx(2 / 22)
@@ -165,5 +167,5 @@ def test_bands_come_from_settings(tiny_db):
         upsert(cur, "setting", ["key"], ["value"],
                pd.DataFrame([{"key": "change_significant", "value": 0.05}], dtype=object),
                user="тест", source="test")
-    t = views.trends(tiny_db, 2024, "mun")
+    t = trends(tiny_db, Scope(2024, municipality_id="mun"))
     assert one(t.placed, org_unit_id="sch-a").change_band == "increased_significantly"

@@ -1,18 +1,9 @@
 """What each page shows, assembled from the measures: one module per page, no Streamlit.
 
-Pages call these through ``ui.view(name, …)``, a cache keyed by the data version, and only lay
-the result out, so the numbers a test reads from a page are the numbers computed here.
+A page takes the view function itself from its module (``from indicators.views.overview import
+overview``) and calls it through ``ui.view(overview, scope)``, a cache keyed by the function,
+the database, its data version and the arguments; the page only lays the result out, so the
+numbers a test reads from a page are the numbers computed here.  Every page view takes the
+sidebar's :class:`~indicators.views.scope.Scope` whole, then its own choices (a school, an
+indicator) as further arguments.  Nothing is re-exported here: no view is looked up by name.
 """
-
-from indicators.store.changelog import change_log
-from indicators.exchange.edits import last_import  # noqa: F401
-from indicators.exchange.edits import submissions as submission_status  # noqa: F401
-from indicators.measures.recommendations import recommendations  # noqa: F401
-from indicators.measures.roadmap import roadmap  # noqa: F401
-from indicators.views.common import available_periods, database_flags, directions, municipalities, regions, roadmaps, school_scope, schools, unit_indicators  # noqa: F401
-from indicators.views.council import council_content, council_snapshots, school_recommendation  # noqa: F401
-from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view  # noqa: F401
-from indicators.views.overview import overview  # noqa: F401
-from indicators.views.region import region_overview  # noqa: F401
-from indicators.views.school import school_profile  # noqa: F401
-from indicators.views.trends import region_trends, trends  # noqa: F401

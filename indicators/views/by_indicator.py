@@ -15,6 +15,7 @@ from indicators.store.database import Database
 from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
 from indicators.measures.compliance import periods
 from indicators.views.common import STATUS_LABELS, safe_link, school_scope
+from indicators.views.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,15 @@ class IndicatorView:
         return None if now is None or before is None else now - before
 
 
-def indicator_view(db: Database, key: str, period: int, municipality_id: str,
-                   school_ids: tuple[str, ...] = (), levels: tuple[str, ...] = (),
-                   direction: str | None = None) -> IndicatorView:
-    choice = next((c for c in indicator_choices(db, direction) if c.key == key), None)
+def indicator_view(db: Database, scope: Scope, key: str) -> IndicatorView:
+    """The criterion or indicator ``key`` across the scope's schools and every year."""
+    period, municipality_id = scope.period, scope.municipality_id
+    choice = next((c for c in indicator_choices(db, scope.direction) if c.key == key), None)
     if choice is None:
         raise KeyError(key)
-    scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
+    kept = school_scope(db, scope)
     statuses = selection_status(db, periods(db), choice.codes, parent_id=municipality_id)
-    statuses = statuses[statuses["org_unit_id"].isin(scope)].reset_index(drop=True)
+    statuses = statuses[statuses["org_unit_id"].isin(kept)].reset_index(drop=True)
     statuses["status_label"] = statuses["status"].map(STATUS_LABELS)
 
     gaps = persistent_gaps(db, period, parent_id=municipality_id)
@@ -112,17 +113,17 @@ def indicator_view(db: Database, key: str, period: int, municipality_id: str,
     )
 
 
-def indicator_ranking(db: Database, period: int, municipality_id: str,
-                      school_ids: tuple[str, ...] = (), levels: tuple[str, ...] = (),
-                      direction: str | None = None) -> pd.DataFrame:
+def indicator_ranking(db: Database, scope: Scope) -> pd.DataFrame:
     """Every school indicator of the year with how many schools meet it, least met first:
     the answer to "which indicators do most schools miss"."""
-    choices = [c for c in indicator_choices(db, direction) if len(c.codes) == 1 and c.key == c.codes[0]]
+    period, municipality_id = scope.period, scope.municipality_id
+    choices = [c for c in indicator_choices(db, scope.direction)
+               if len(c.codes) == 1 and c.key == c.codes[0]]
     titles = {c.key: c.label for c in choices}
-    scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
+    kept = school_scope(db, scope)
     frame = selection_status(db, [period], list(titles), parent_id=municipality_id,
                              per_indicator=True)
-    frame = frame[frame["org_unit_id"].isin(scope)]
+    frame = frame[frame["org_unit_id"].isin(kept)]
     counts = (frame.groupby(["indicator_id", "status"]).size().unstack(fill_value=0)
               .reindex(index=list(titles), columns=list(SELECTION_STATUSES), fill_value=0))
     base = counts.drop(columns="not_applicable").sum(axis=1)

@@ -9,6 +9,7 @@ from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance, periods
 from indicators.measures.roadmap import is_school_event
 from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401
+from indicators.views.scope import Scope
 
 
 DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN
@@ -135,15 +136,15 @@ def unit_indicators(db: Database, unit_id: str, period: int,
 INTERNAL_COLUMNS = ["status", "evidence_raw", "max_score"]  # for the editor, not for display
 
 
-def school_scope(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
-                 levels: tuple[str, ...] = (), direction: str | None = None) -> list[str]:
+def school_scope(db: Database, scope: Scope) -> list[str]:
     """The schools the sidebar filters keep: the chosen ones (all when none), narrowed to the
     chosen levels of this school year."""
-    frame = schools(db, municipality_id)
-    ids = [i for i in frame["id"] if not school_ids or i in school_ids]
-    if levels:
-        year = compliance(db, [period], direction=direction, parent_id=municipality_id)
-        keep = set(year.loc[year["level"].isin(levels), "org_unit_id"])
+    frame = schools(db, scope.municipality_id)
+    ids = [i for i in frame["id"] if not scope.school_ids or i in scope.school_ids]
+    if scope.levels:
+        year = compliance(db, [scope.period], direction=scope.direction,
+                          parent_id=scope.municipality_id)
+        keep = set(year.loc[year["level"].isin(scope.levels), "org_unit_id"])
         ids = [i for i in ids if i in keep]
     return ids
 

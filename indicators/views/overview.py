@@ -11,6 +11,7 @@ from indicators.words import LEVELS
 from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
 from indicators.measures.settings import Thresholds
 from indicators.views.common import best_and_last, unit_indicators
+from indicators.views.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,14 @@ class Overview:
     thresholds: Thresholds             # the level bands the figures were computed with
 
 
-def overview(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
-             levels: tuple[str, ...] = (), direction: str | None = None,
-             thresholds: Thresholds | None = None) -> Overview:
-    """The year's figures for the municipality; ``school_ids``/``levels`` narrow the school
-    charts (empty = all), while the municipal figures always cover every school."""
+def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> Overview:
+    """The year's figures for the municipality; the scope's schools and levels narrow the
+    school charts (empty = all), while the municipal figures always cover every school."""
+    period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
     t = thresholds or Thresholds.from_db(db)
     all_schools = compliance(db, [period], direction=direction, thresholds=t,
                              parent_id=municipality_id)
-    schools = _narrow(all_schools, school_ids, levels)
+    schools = _narrow(all_schools, scope.school_ids, scope.levels)
     agg = aggregate_compliance(db, [period], direction=direction, thresholds=t, parent_id=municipality_id)
     muni = agg[agg["org_unit_id"] == municipality_id]
     dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t,

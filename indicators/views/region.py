@@ -16,6 +16,7 @@ from indicators.measures.compliance import aggregate_compliance, compliance, lev
 from indicators.measures.settings import Thresholds
 from indicators.views.common import DRAWN as TOP
 from indicators.views.common import best_and_last
+from indicators.views.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ class RegionOverview:
         return len(self.shown) < len(self.municipalities)
 
 
-def region_overview(db: Database, period: int, region_id: str,
-                    direction: str | None = None) -> RegionOverview:
+def region_overview(db: Database, scope: Scope) -> RegionOverview:
+    """The scope's region (or, with none chosen, every municipality the database holds)."""
+    period, region_id, direction = scope.period, scope.region_id, scope.direction
     t = Thresholds.from_db(db)
     pooled = aggregate_compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
     region = pooled[pooled["org_unit_id"] == region_id] if region_id else pooled[pooled["unit_kind"] == "region"]

@@ -13,6 +13,7 @@ from indicators.measures.settings import Thresholds
 from indicators.measures.selection import persistent_gaps
 from indicators.measures.cycle import stage_status
 from indicators.views.common import unit_indicators
+from indicators.views.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,11 @@ class SchoolProfile:
     locked: bool                 # the year's values are accepted (edits need an unlock)
 
 
-def school_profile(db: Database, school_id: str, period: int, municipality_id: str,
-                   direction: str | None = None, thresholds: Thresholds | None = None) -> SchoolProfile:
+def school_profile(db: Database, scope: Scope, school_id: str,
+                   thresholds: Thresholds | None = None) -> SchoolProfile:
+    """The school ``school_id`` of the scope's municipality, in the scope's year and direction
+    (the sidebar's school and level choices don't narrow a single school's profile)."""
+    period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
     t = thresholds or Thresholds.from_db(db)
     years = periods(db)
     own = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)

@@ -11,6 +11,7 @@ from indicators.measures.change import RATINGS, Bands, grid_counts, place
 from indicators.measures.compliance import aggregate_compliance, compliance, periods
 from indicators.measures.settings import Thresholds
 from indicators.views.common import school_scope
+from indicators.views.scope import Scope
 
 MOVERS = 5        # how many of the largest rises and of the largest falls are shown
 DEFAULT_LINES = 3  # with no school chosen, the lines show this many top risers and fallers
@@ -31,21 +32,21 @@ class Trends:
     bands: Bands
 
 
-def trends(db: Database, period: int, municipality_id: str, school_ids: tuple[str, ...] = (),
-           levels: tuple[str, ...] = (), direction: str | None = None) -> Trends:
+def trends(db: Database, scope: Scope) -> Trends:
+    period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
     t = Thresholds.from_db(db)
-    scope = school_scope(db, period, municipality_id, school_ids, levels, direction)
+    kept = school_scope(db, scope)
     years = [p for p in periods(db) if p <= period]
     every = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
-    every = every[every["org_unit_id"].isin(scope)]
+    every = every[every["org_unit_id"].isin(kept)]
     avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
-    chosen = [s for s in scope if s in school_ids] if school_ids else None
+    chosen = [s for s in kept if s in scope.school_ids] if scope.school_ids else None
     return _assemble(every, avg, period, Bands.from_db(db), chosen)
 
 
-def region_trends(db: Database, period: int, region_id: str | None,
-                  direction: str | None = None) -> Trends:
+def region_trends(db: Database, scope: Scope) -> Trends:
     """The same, one level up: each municipality's schools pooled, beside the region's average."""
+    period, region_id, direction = scope.period, scope.region_id, scope.direction
     t = Thresholds.from_db(db)
     years = [p for p in periods(db) if p <= period]
     pooled = aggregate_compliance(db, years, direction=direction, thresholds=t, region_id=region_id)

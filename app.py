@@ -3,9 +3,14 @@
 The filters are drawn here, in the entry script, not in each page: Streamlit keeps the values
 (and their URL parameters) of widgets that the entry script draws when the user moves from
 page to page, so a year or a set of schools chosen on one page holds on the next, and a copied
-link opens the same view.  The pages live in ``app_pages/``, not ``pages/``: a folder named
-``pages`` makes Streamlit fall back to its old multipage mode, which runs a page without this
-script (no filters, no page config) whenever a session starts on it.
+link opens the same view.  The sidebar makes one ``Scope`` of them per run (``ui/sidebar.py``)
+and every page hands it whole to its views.
+
+The list of pages is declared here, the one place that says what the app offers.  The pages
+live in ``app_pages/``, not ``pages/``: a folder named ``pages`` beside this script makes
+Streamlit fall back to its old multipage mode, which runs a page without this script (no
+filters, no page config) whenever a session starts on it, until some session has called
+``st.navigation``.
 
 Known trap: on a cold server several sessions run this script at once, each in its own
 thread, and concurrent first imports of pandas can break into "partially initialized module
@@ -33,8 +38,20 @@ st.set_page_config(
     layout="wide",
 )
 
+# The app's pages, in menu order: (file, title, icon, URL path).  The Indicators page's file is
+# by_indicator.py (like its view and charts modules); its URL stays /indicators.
+PAGES = [
+    ("app_pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
+    (ui.SCHOOL_PAGE, "Школа", ":material/school:", "school"),
+    ("app_pages/by_indicator.py", "Показатели", ":material/checklist:", "indicators"),
+    ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
+    ("app_pages/roadmap.py", "Дорожная карта", ":material/route:", "roadmap"),
+    ("app_pages/council.py", "Педсовет", ":material/co_present:", "council"),
+    ("app_pages/data.py", "Данные", ":material/upload_file:", "data"),
+    ("app_pages/log.py", "Журнал изменений", ":material/history:", "log"),
+]
 page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
-                      for n, (path, title, icon, url) in enumerate(ui.PAGES)])
+                      for n, (path, title, icon, url) in enumerate(PAGES)])
 if page.url_path != "council":  # the presentation mode belongs to the council page
     st.session_state["presenting"] = False
 ui.follow_school_link()

@@ -12,9 +12,10 @@ from indicators.measures.recommendations import recommendation_table
 from indicators.council.content import default_period
 from indicators.council.slides import SLIDES, count_slides
 from indicators.council import snapshots
+from indicators.views.council import council_content, council_recommendations, council_snapshots
 
-f = ui.filters()
-years = list(f.periods)
+scope = ui.scope()
+years = list(scope.periods)
 year = st.session_state.get("council_year")
 if year not in years:
     st.session_state["council_year"] = default_period(years)
@@ -22,16 +23,17 @@ snapshot_key = "council_snapshot"
 
 if ui.presenting():
     shown = ui.presentation_choices()
-    ui.present(ui.council_deck(shown["council_year"], f.municipality_id, shown[snapshot_key],
+    ui.present(ui.council_deck(scope.municipal().at(shown["council_year"]), shown[snapshot_key],
                                shown["council_slides"]), shown["council_screen"])
     st.stop()
 
 st.title("Педсовет")
-st.caption(f"Августовский педагогический совет · {f.municipality_name}")
+st.caption(f"Августовский педагогический совет · {scope.municipality_name}")
 cols = st.columns([1, 2, 1])
 year = cols[0].selectbox("Учебный год", years, format_func=period_label, key="council_year",
                          help="По умолчанию — учебный год, который только что закончился.")
-snaps = ui.view("council_snapshots", f.municipality_id, year)
+council = scope.municipal().at(year)  # the whole municipality, in the council's own year
+snaps = ui.view(council_snapshots, council)
 labels = {None: "Текущие данные (меняются при каждой правке)"} | {
     int(r.id): f"Снимок № {r.id}: данные на {r.taken_at:%d.%m.%Y %H:%M}, зафиксировал(а) {r.taken_by}"
     for r in snaps.itertuples()}
@@ -44,7 +46,8 @@ snapshot = cols[1].selectbox("Цифры", list(labels), format_func=labels.get,
 
 def freeze() -> None:
     """Store the numbers as they are now and show them (a callback: it runs before the picker)."""
-    st.session_state[snapshot_key] = snapshots.freeze(ui.database(), year, f.municipality_id, ui.user())
+    st.session_state[snapshot_key] = snapshots.freeze(ui.database(), year, council.municipality_id,
+                                                      ui.user())
 
 
 cols[2].space("small")
@@ -55,8 +58,8 @@ with st.expander(f"Разделы презентации: {len(st.session_state.
     chosen = st.multiselect("Слайды", list(SLIDES), default=list(SLIDES),
                             format_func=SLIDES.get, key="council_slides",
                             label_visibility="collapsed")
-content = ui.view("council_content", year, f.municipality_id, snapshot)
-deck = ui.council_deck(year, f.municipality_id, snapshot, chosen)
+content = ui.view(council_content, council, snapshot)
+deck = ui.council_deck(council, snapshot, chosen)
 st.markdown(f"**{count_slides(len(deck))}** · {content.data_date}")
 
 cols = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
@@ -96,7 +99,7 @@ with recs_tab:
         "выгрузку и подтверждают муниципальный показатель «Подготовка адресных рекомендаций в ОО».")
     if message := st.session_state.pop("rec_message", None):
         st.success(message)
-    recs = ui.view("recommendations", year, f.municipality_id)
+    recs = ui.view(council_recommendations, council)
     if recs.empty:
         st.info(f"В {period_label(year)} нет школ, которым нужна поддержка.")
     else:

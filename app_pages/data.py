@@ -7,21 +7,22 @@ import streamlit as st
 
 import ui
 from indicators.exchange import catalog_file, export, template
-from indicators.exchange.edits import RefusedError
 from indicators.words import period_label
 from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
-from indicators.exchange.edits import set_submission, submission_table, undo_last
+from indicators.exchange.edits import (RefusedError, last_import, set_submission, submission_table,
+                                       submissions, undo_last)
+from indicators.views.common import schools
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-f = ui.filters()
+scope = ui.scope()
 db = ui.database()
-st.title(f"Данные за {f.year} учебный год")
-st.caption(f"{f.municipality_name} · учебный год выбирается слева")
+st.title(f"Данные за {scope.year} учебный год")
+st.caption(f"{scope.municipality_name} · учебный год выбирается слева")
 
-schools = ui.view("schools", f.municipality_id)
-names = dict(zip(schools["id"], schools["short_name"]))
+school_frame = ui.view(schools, scope.municipality_id)
+names = dict(zip(school_frame["id"], school_frame["short_name"]))
 tab_template, tab_import, tab_accept, tab_export, tab_catalog = st.tabs(
     ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка",
      "5. Каталог и школы"])
@@ -34,17 +35,18 @@ with tab_template:
                        format_func=lambda s: "Все школы и управление образования" if s is None else names[s])
     label = "все" if who is None else names[who]
     try:
-        template.units_for(db, f.period, f.municipality_id, who)  # says now if it can't be made
+        # Says now, before the click, if the template can't be made.
+        template.units_for(db, scope.period, scope.municipality_id, who)
         st.download_button(
             "Скачать шаблон (.xlsx)",
-            data=lambda: template.build_template(db, f.period, f.municipality_id, who),
-            file_name=f"шаблон_{f.year.replace('/', '-')}_{label}.xlsx", mime=XLSX,
+            data=lambda: template.build_template(db, scope.period, scope.municipality_id, who),
+            file_name=f"шаблон_{scope.year.replace('/', '-')}_{label}.xlsx", mime=XLSX,
             type="primary", key="template-download")
     except template.TemplateError as exc:
         st.error(str(exc))
 
 with tab_import:
-    st.markdown(f"Загрузите заполненные файлы за **{f.year}** — один или несколько. Сначала "
+    st.markdown(f"Загрузите заполненные файлы за **{scope.year}** — один или несколько. Сначала "
                 "проверяется всё; записывается только после вашего подтверждения и только целиком.")
     round_ = st.session_state.setdefault("upload_round", 0)
     uploaded = st.file_uploader("Файлы Excel (.xlsx)", accept_multiple_files=True,
@@ -52,11 +54,11 @@ with tab_import:
     if uploaded:
         files = [(u.name, u.getvalue()) for u in uploaded]
         digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
-        key = (digest, f.period, db.data_version())
+        key = (digest, scope.period, db.data_version())
         if st.session_state.get("plan_key") != key:
             bar = st.progress(0.0, text="Проверяю файлы…")
             plan = plan_import(
-                db, files, f.period,
+                db, files, scope.period,
                 progress=lambda done, total, name: bar.progress(done / total, text=f"Проверяю «{name}»…"))
             bar.empty()
             st.session_state["plan"], st.session_state["plan_key"] = plan, key
@@ -72,7 +74,7 @@ with tab_import:
                 st.rerun()
     if message := st.session_state.pop("last_message", None):
         st.success(message)
-    last = ui.view("last_import")
+    last = ui.view(last_import)
     if last is not None:
         st.divider()
         st.markdown(f"Последняя загрузка: № {int(last['id'])}, {last['created_at']:%d.%m.%Y %H:%M}, "
@@ -87,12 +89,12 @@ with tab_import:
                 st.error(str(exc))
 
 with tab_accept:
-    status = ui.view("submission_status", f.municipality_id, f.period)
+    status = ui.view(submissions, scope.municipality_id, scope.period)
     missing = status[status["status"].isna() & (status["kind"] == "school")]
     if len(missing):
-        st.warning(f"Не сдали данные за {f.year}: " + ", ".join(missing["short_name"]))
+        st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(missing["short_name"]))
     else:
-        st.success(f"Все школы сдали данные за {f.year}.")
+        st.success(f"Все школы сдали данные за {scope.year}.")
     st.dataframe(ui.cached(submission_table, status), hide_index=True, key="submissions")
     st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
                 "блокировка не снята (снятие записывается в журнал).")
@@ -103,7 +105,7 @@ with tab_accept:
                                           ("unlock", "Снять блокировку"))):
         if col.button(label, key=f"submission-{action}", use_container_width=True):
             try:
-                set_submission(db, unit, f.period, action, ui.user())
+                set_submission(db, unit, scope.period, action, ui.user())
                 st.session_state["accept_message"] = f"{units[unit]}: {label.lower()} — готово."
                 st.rerun()
             except RefusedError as exc:
@@ -118,11 +120,11 @@ with tab_export:
     cols[0].download_button("Вся база (.xlsx)", data=lambda: export.export_database(db),
                             file_name="база_целиком.xlsx", mime=XLSX, key="export-all",
                             use_container_width=True)
-    chosen = list(f.school_ids) or None
+    chosen = list(scope.school_ids) or None
     cols[1].download_button(
-        f"{f.year}" + (f", выбранные школы: {len(chosen)}" if chosen else ", все школы") + " (.xlsx)",
-        data=lambda: export.export_database(db, f.period, chosen),
-        file_name=f"выгрузка_{period_label(f.period).replace('/', '-')}.xlsx", mime=XLSX,
+        scope.year + (f", выбранные школы: {len(chosen)}" if chosen else ", все школы") + " (.xlsx)",
+        data=lambda: export.export_database(db, scope.period, chosen),
+        file_name=f"выгрузка_{period_label(scope.period).replace('/', '-')}.xlsx", mime=XLSX,
         key="export-filtered", use_container_width=True)
 
 with tab_catalog:
@@ -132,12 +134,12 @@ with tab_catalog:
                 "обновляются, ничего не удаляется: закрытую школу отметьте в «Закрыта с», "
                 "отменённый показатель — в «Действует по»; их история сохраняется.")
     st.download_button("Скачать текущий каталог (.xlsx)",
-                       data=lambda: catalog_file.current_catalog(db, f.municipality_id),
+                       data=lambda: catalog_file.current_catalog(db, scope.municipality_id),
                        file_name="каталог.xlsx", mime=XLSX, key="catalog-download")
     round_c = st.session_state.setdefault("catalog_round", 0)
     upload = st.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}")
     if upload is not None:
-        plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), f.municipality_id)
+        plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), scope.municipality_id)
         if not plan.ok:
             ui.show_issues(plan.issues)
         else:

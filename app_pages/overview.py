@@ -6,13 +6,15 @@ import ui
 from indicators import charts
 from indicators.words import LEVEL_LABELS, LEVELS
 from indicators.views.common import best_and_last_words
+from indicators.views.overview import overview
+from indicators.views.region import region_overview
 
-f = ui.filters(region_view=True)
-if f.region_wide:  # the whole region: its municipalities compared, each opening on a click
-    region_data = ui.view("region_overview", f.period, f.region_id, f.direction)
+scope = ui.scope(region_view=True)
+if scope.region_wide:  # the whole region: its municipalities compared, each opening on a click
+    region_data = ui.view(region_overview, scope)
     region = region_data.region
-    st.title(f"Обзор за {f.year} учебный год")
-    st.caption(f"{f.municipality_name} · муниципалитетов: {len(region_data.municipalities)}")
+    st.title(f"Обзор за {scope.year} учебный год")
+    st.caption(f"{scope.municipality_name} · муниципалитетов: {len(region_data.municipalities)}")
     cols = st.columns(3)
     ui.metric(cols[0], "Соответствие по школам региона", region.get("compliance"), region.get("change"),
               help="Σ баллов всех школ региона / Σ максимальных баллов по заполненным показателям.")
@@ -24,21 +26,21 @@ if f.region_wide:  # the whole region: its municipalities compared, each opening
                     f"{int(region.get('units', 0))} школ")
     st.markdown("**Школы региона по уровням:** " + " · ".join(
         f"{LEVEL_LABELS[lv]}: {region_data.levels[lv]}" for lv in LEVELS))
-    ui.open_municipality_picker(f, key="find-muni")
+    ui.open_municipality_picker(scope, key="find-muni")
     part = best_and_last_words(len(region_data.shown), len(region_data.municipalities))
-    title = (f"Муниципалитеты: {part}, {f.year}" if part else
-             f"Муниципалитеты: соответствие школ и управлений образования, {f.year}")
+    title = (f"Муниципалитеты: {part}, {scope.year}" if part else
+             f"Муниципалитеты: соответствие школ и управлений образования, {scope.year}")
     ui.chart(ui.cached(charts.municipality_bars, region_data.shown, title),
              ui.cached(charts.municipality_table, region_data.municipalities),
-             key="region-bars", filename=ui.xlsx_name("муниципалитеты", f), on_pick=ui.open_municipality,
+             key="region-bars", filename=ui.xlsx_name("муниципалитеты", scope), on_pick=ui.open_municipality,
              hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
                   "управления образования. Полный список — в таблице под графиком.")
     st.stop()
-data = ui.view("overview", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
+data = ui.view(overview, scope)
 muni, dept = data.municipality, data.department
 
-st.title(f"Обзор за {f.year} учебный год")
-st.caption(f.municipality_name)
+st.title(f"Обзор за {scope.year} учебный год")
+st.caption(scope.municipality_name)
 
 cols = st.columns(3)
 ui.metric(cols[0], "Соответствие по школам", muni.get("compliance"), muni.get("change"),
@@ -59,8 +61,8 @@ for row in (("high", "medium", "low"), ("insufficient", "no_data")):
                            key=f"level-{level}")
 
 if len(data.not_submitted):
-    st.warning(f"Не сдали данные за {f.year}: " + ", ".join(data.not_submitted["short_name"]))
-if f.school_ids or f.levels:
+    st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(data.not_submitted["short_name"]))
+if scope.school_ids or scope.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
 part = best_and_last_words(len(data.shown), len(data.schools))
@@ -70,16 +72,17 @@ if part:
     ui.find_school(data.schools, key="find-school")
 which = f"школ ({part})" if part else "школ"
 ui.chart(
-    ui.cached(charts.compliance_bars, data.shown, f"Соответствие {which} критериям, {f.year}", data.thresholds),
+    ui.cached(charts.compliance_bars, data.shown, f"Соответствие {which} критериям, {scope.year}",
+              data.thresholds),
     ui.cached(charts.compliance_table, data.schools),
-    key="overview-bars", filename=ui.xlsx_name("соответствие_школ", f), clickable_schools=True,
+    key="overview-bars", filename=ui.xlsx_name("соответствие_школ", scope), clickable_schools=True,
 )
 ui.chart(
     ui.cached(charts.criteria_heatmap, data.by_criterion,
-              f"Школы{f' ({part})' if part else ''} × группы критериев, {f.year}"),
+              f"Школы{f' ({part})' if part else ''} × группы критериев, {scope.year}"),
     ui.cached(charts.heatmap_table, data.by_criterion),
-    key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", f), clickable_schools=True,
+    key="overview-heatmap", filename=ui.xlsx_name("школы_по_критериям", scope), clickable_schools=True,
 )
 
-st.subheader(f"Показатели управления образования, {f.year}")
+st.subheader(f"Показатели управления образования, {scope.year}")
 ui.indicator_table(data.department_indicators, key="department-indicators")

@@ -2,17 +2,16 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 import ui
 from indicators import charts
 from indicators.words import period_label
-from indicators.measures.roadmap import set_due_dates
-from indicators.views.common import best_and_last, best_and_last_words
+from indicators.views.common import best_and_last, best_and_last_words, roadmaps, schools
+from indicators.views.roadmap import roadmap_view
 
-f = ui.filters()
-maps = ui.view("roadmaps")
+scope = ui.scope()
+maps = ui.view(roadmaps)
 titles = dict(zip(maps["id"], maps["title"]))
 authorities = dict(zip(maps["id"], maps["authority"]))
 cols = st.columns([3, 2])
@@ -21,19 +20,20 @@ with cols[0]:
     ui.stale_value("roadmap", list(titles.values()), "Дорожная карта")
     key = st.selectbox("Дорожная карта", list(titles), key="roadmap", bind="query-params",
                        format_func=titles.get)
-schools = ui.view("schools", f.municipality_id)
-units = {f.municipality_id: "Управление образования"} | dict(zip(schools["id"], schools["short_name"]))
+school_frame = ui.view(schools, scope.municipality_id)
+units = ({scope.municipality_id: "Управление образования"}
+         | dict(zip(school_frame["id"], school_frame["short_name"])))
 with cols[1]:
     unit = st.selectbox("Чьи мероприятия", list(units), format_func=units.get, key="roadmap_unit")
 today = date.today()
-data = ui.view("roadmap", key, f.period, unit, f.municipality_id, today)
+data = ui.view(roadmap_view, scope.municipal(), key, unit, today)
 
-st.title(f"Дорожная карта, {f.year}")
+st.title(f"Дорожная карта, {scope.year}")
 st.caption(f"{titles[key]} · {authorities[key]} · {units[unit]}")
 
-if f.period not in data.years:
+if scope.period not in data.years:
     st.info(f"Эта дорожная карта охватывает {period_label(data.years[0])}–"
-            f"{period_label(data.years[-1])} учебные годы; за {f.year} её мероприятия не "
+            f"{period_label(data.years[-1])} учебные годы; за {scope.year} её мероприятия не "
             "отмечаются. Выберите год слева.")
 overdue = data.overdue
 m = st.columns(3)
@@ -55,41 +55,25 @@ for heading, table in ui.cached(charts.section_tables, data.events, data.by_sect
                  key=f"events-{heading}")
 
 if st.toggle("Отметить выполнение", key="roadmap_edit",
-             help=f"Статусы мероприятий «{units[unit]}» за {f.year}: та же проверка и журнал, что "
+             help=f"Статусы мероприятий «{units[unit]}» за {scope.year}: та же проверка и журнал, что "
                   "у загрузки шаблона."):
-    ui.event_editor(charts.with_parties(data.events, tuple(chosen)), unit, f.period)
+    ui.event_editor(charts.with_parties(data.events, tuple(chosen)), unit, scope.period)
 
 ui.chart(ui.cached(charts.timeline, data.history, data.events, f"Мероприятия по учебным годам: {units[unit]}"),
          ui.cached(charts.timeline_table, data.history, data.events), key="roadmap-timeline",
-         filename=ui.xlsx_name("дорожная_карта", f))
-if unit == f.municipality_id and len(data.by_school):
+         filename=ui.xlsx_name("дорожная_карта", scope))
+if unit == scope.municipality_id and len(data.by_school):
     drawn = ui.cached(best_and_last, data.by_school, "execution")
     part = best_and_last_words(len(drawn), len(data.by_school))
     who = f"школами: {part}" if part else "школами"
-    ui.chart(ui.cached(charts.school_execution, drawn, f"Выполнение мероприятий {who}, {f.year}"),
+    ui.chart(ui.cached(charts.school_execution, drawn, f"Выполнение мероприятий {who}, {scope.year}"),
              ui.cached(charts.school_execution_table, data.by_school), key="roadmap-schools",
-             filename=ui.xlsx_name("мероприятия_школ", f), clickable_schools=True)
+             filename=ui.xlsx_name("мероприятия_школ", scope), clickable_schools=True)
 
 if len(data.undated):
     st.subheader("Мероприятия без даты в сроке")
     st.markdown("Срок в документе дан без даты. Укажите дату, к которой мероприятие должно быть "
-                f"выполнено в {f.year} учебном году, — по ней оно будет отмечаться как просроченное.")
-    with st.form(f"due-form-{key}-{f.period}", border=False):
-        editor = st.data_editor(
-            pd.DataFrame({"event_id": data.undated["event_id"], "№": data.undated["number"],
-                          "Мероприятие": data.undated["title"], "Срок": data.undated["deadline"],
-                          "due_on": pd.Series([None] * len(data.undated), dtype="datetime64[ns]")}),
-            hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"],
-            key=f"due-{key}-{f.period}",
-            column_config={"event_id": None, "due_on": st.column_config.DateColumn(
-                "Срок выполнения", format="DD.MM.YYYY")})
-        saved = st.form_submit_button("Сохранить даты", key="save-due")
-    if saved:
-        written = set_due_dates(ui.database(), editor.assign(period=f.period)[["event_id", "period", "due_on"]],
-                                ui.user())
-        st.session_state["due_message"] = f"Сохранено дат: {written}."
-        st.rerun()
-    if message := st.session_state.pop("due_message", None):
-        st.success(message)
+                f"выполнено в {scope.year} учебном году, — по ней оно будет отмечаться как просроченное.")
+    ui.due_date_editor(data.undated, key, scope.period)
 st.caption("Статусы мероприятий вносятся здесь («Отметить выполнение») или через шаблон Excel "
            "(лист «Мероприятия») на странице «Данные» — с той же проверкой и журналом изменений.")

@@ -4,16 +4,19 @@ import streamlit as st
 
 import ui
 from indicators import charts
+from indicators.views.council import school_recommendation
+from indicators.views.school import school_profile
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
 
-f = ui.filters()
-school_id = ui.pick_school(f)
-data = ui.view("school_profile", school_id, f.period, f.municipality_id, f.direction)
+scope = ui.scope()
+school_id = ui.pick_school(scope)
+municipality = scope.municipal()  # one school's profile: the sidebar's choice of schools aside
+data = ui.view(school_profile, municipality, school_id)
 
 st.title(data.name)
-st.caption(f"Профиль школы · {f.year} учебный год · {f.municipality_name}")
+st.caption(f"Профиль школы · {scope.year} учебный год · {scope.municipality_name}")
 
-this_year = data.history[data.history["period"] == f.period]
+this_year = data.history[data.history["period"] == scope.period]
 cols = st.columns(3)
 if len(this_year):
     row = this_year.iloc[0]
@@ -28,19 +31,20 @@ if len(breaks):
 elif len(data.stages):
     st.success("Управленческий цикл замкнут: все этапы подтверждены хотя бы частично.")
 
-ui.chart(ui.cached(charts.cycle_strip, data.stages, f"Управленческий цикл школы, {f.year}"),
+ui.chart(ui.cached(charts.cycle_strip, data.stages, f"Управленческий цикл школы, {scope.year}"),
          ui.cached(charts.stages_table, data.stages), key="school-cycle",
-         filename=ui.xlsx_name("цикл_школы", f))
+         filename=ui.xlsx_name("цикл_школы", scope))
 ui.chart(ui.cached(charts.history_bars, data.history, "Соответствие школы по учебным годам и среднее по муниципалитету"),
          ui.cached(charts.history_table, data.history), key="school-history",
-         filename=ui.xlsx_name("школа_по_годам", f))
-ui.chart(ui.cached(charts.criteria_compare, data.by_criterion, f"Группы критериев: школа и среднее по муниципалитету, {f.year}"),
+         filename=ui.xlsx_name("школа_по_годам", scope))
+ui.chart(ui.cached(charts.criteria_compare, data.by_criterion,
+                   f"Группы критериев: школа и среднее по муниципалитету, {scope.year}"),
          ui.cached(charts.criteria_compare_table, data.by_criterion), key="school-criteria",
-         filename=ui.xlsx_name("школа_по_критериям", f))
+         filename=ui.xlsx_name("школа_по_критериям", scope))
 
-st.subheader(f"Показатели школы, {f.year}")
+st.subheader(f"Показатели школы, {scope.year}")
 if st.toggle("Исправить значения", key="edit_mode"):
-    ui.indicator_editor(data.indicators, school_id, f.period, locked=data.locked)
+    ui.indicator_editor(data.indicators, school_id, scope.period, locked=data.locked)
 else:
     ui.indicator_table(data.indicators, key="school-indicators")
 st.subheader("Чего не хватает")
@@ -48,13 +52,13 @@ if data.missing:
     st.markdown("\n".join(f"- {line}" for line in data.missing))
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
-recommendation = ui.view("school_recommendation", school_id, f.period, f.municipality_id)
+recommendation = ui.view(school_recommendation, municipality, school_id)
 if recommendation is not None:
-    st.subheader(f"Адресные рекомендации, {f.year}")
+    st.subheader(f"Адресные рекомендации, {scope.year}")
     if message := st.session_state.pop("rec_message", None):
         st.success(message)
     ui.recommendation_text(recommendation)
     with st.expander("Изменить или утвердить рекомендации"):
-        ui.recommendation_editor(recommendation, f.period)
+        ui.recommendation_editor(recommendation, scope.period)
 st.caption("«Нет данных» — школа не прислала значение; «Не применяется» — показатель к школе "
            "не относится; «Не выполнено» — значение прислано, подтверждения нет.")

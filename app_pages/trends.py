@@ -5,35 +5,37 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.measures.change import RATING_COLOR_NAMES, RATINGS
+from indicators.views.common import available_periods
+from indicators.views.trends import region_trends, trends
 from indicators.words import period_label
 
-f = ui.filters(region_view=True)
-region = f.region_wide  # the whole region: municipalities in place of schools
+scope = ui.scope(region_view=True)
+region = scope.region_wide  # the whole region: municipalities in place of schools
 if region:
-    data = ui.view("region_trends", f.period, f.region_id, f.direction)
+    data = ui.view(region_trends, scope)
     units, unit, average = "муниципалитетов", "Муниципалитет", "Среднее по региону"
     click = dict(on_pick=ui.open_municipality,
                  hint="Щёлкните по муниципалитету на графике, чтобы открыть его школы.")
 else:
-    data = ui.view("trends", f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
+    data = ui.view(trends, scope)
     units, unit, average = "школ", "Школа", "Среднее по муниципалитету"
     click = dict(clickable_schools=True)
-first = ui.view("available_periods")[0]
+first = ui.view(available_periods)[0]
 
-st.title(f"Динамика, {f.year} учебный год")
-st.caption(f.municipality_name)
+st.title(f"Динамика, {scope.year} учебный год")
+st.caption(scope.municipality_name)
 
 if not data.lines_chosen:
     who = "муниципалитетов" if region else "школ"
     st.caption(f"На графике — до трёх {who} с наибольшим ростом и до трёх с наибольшим снижением "
                "за год." + ("" if region else " Выберите школы в фильтре слева, чтобы сравнить другие."))
 ui.chart(ui.cached(charts.trend_lines, data.history, data.municipal,
-                   f"Соответствие {units} по учебным годам ({period_label(first)}–{f.year}) "
+                   f"Соответствие {units} по учебным годам ({period_label(first)}–{scope.year}) "
                    f"и {average.lower()}", average),
          ui.cached(charts.trend_table, data.history, data.municipal, average, unit), key="trends-lines",
-         filename=ui.xlsx_name(f"динамика_{units}", f), **click)
+         filename=ui.xlsx_name(f"динамика_{units}", scope), **click)
 
-st.subheader(f"Состояние и динамика, {f.year}")
+st.subheader(f"Состояние и динамика, {scope.year}")
 st.markdown(f"{'Каждый муниципалитет (его школы вместе)' if region else 'Каждая школа'} — в клетке "
             "по уровню соответствия в этом году (строки) и изменению к прошлому году (столбцы). "
             f"Цвет клетки — итоговая оценка. Нажмите на число, чтобы увидеть "
@@ -47,15 +49,15 @@ if len(data.unrated):
                    municipalities=region)
     st.caption("Без оценки: " + "; ".join(f"{n} — {why}" for n, why in
                                           zip(data.unrated["short_name"], data.unrated["unrated"])))
-ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {f.year}", data.bands),
+ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {scope.year}", data.bands),
          ui.cached(charts.placement_table, data.placed, data.bands, unit), key="trends-grid",
-         filename=ui.xlsx_name("состояние_и_динамика", f))
+         filename=ui.xlsx_name("состояние_и_динамика", scope))
 
-st.subheader(f"Наибольший рост и снижение за {f.year}")
+st.subheader(f"Наибольший рост и снижение за {scope.year}")
 if data.improved.empty and data.declined.empty:
     st.info(f"Нет {units} с изменением к прошлому году: сравнивать не с чем.")
 else:
     ui.chart(ui.cached(charts.movers_bars, data.improved, data.declined,
-                       f"Изменение соответствия к прошлому году, {f.year}"),
+                       f"Изменение соответствия к прошлому году, {scope.year}"),
              ui.cached(charts.movers_table, data.improved, data.declined, unit), key="trends-movers",
-             filename=ui.xlsx_name("рост_и_снижение", f), **click)
+             filename=ui.xlsx_name("рост_и_снижение", scope), **click)

@@ -36,7 +36,7 @@ PAGES = {
     "overview (region)": ("overview", True),
     "overview": ("overview", False),
     "school": ("school", False),
-    "indicators": ("indicators", False),
+    "indicators": ("by_indicator", False),
     "trends": ("trends", False),
     "trends (region)": ("trends", True),
     "roadmap": ("roadmap", False),
@@ -84,46 +84,60 @@ def _median_ms(run, times: int) -> float:
 
 def _queries(db, page: str, region_id: str | None, muni: str, school: str):
     """The view calls a page makes (the sidebar's lists included), for the raw query time."""
-    from indicators import views
+    from indicators.exchange.edits import last_import, submissions
+    from indicators.store.changelog import change_log
+    from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view
+    from indicators.views.common import available_periods, directions, municipalities, regions, roadmaps, schools
+    from indicators.views.council import (council_content, council_recommendations, council_snapshots,
+                                          school_recommendation)
+    from indicators.views.overview import overview
+    from indicators.views.region import region_overview
+    from indicators.views.roadmap import roadmap_view
+    from indicators.views.school import school_profile
+    from indicators.views.scope import Scope
+    from indicators.views.trends import region_trends, trends
+
+    region = Scope(PERIOD, region_id=region_id)
+    scope = Scope(PERIOD, region_id=region_id, municipality_id=muni)
 
     def sidebar():
-        views.available_periods(db)
-        views.regions(db)
-        views.municipalities(db)
-        views.municipalities(db, region_id)
-        views.directions(db)
+        available_periods(db)
+        regions(db)
+        municipalities(db)
+        municipalities(db, region_id)
+        directions(db)
         if not page.endswith("(region)"):
-            views.schools(db, muni)
+            schools(db, muni)
 
     def calls():
         sidebar()
         if page == "overview (region)":
-            views.region_overview(db, PERIOD, region_id)
+            region_overview(db, region)
         elif page == "overview":
-            views.overview(db, PERIOD, muni)
+            overview(db, scope)
         elif page == "school":
-            views.school_profile(db, school, PERIOD, muni)
-            views.school_recommendation(db, school, PERIOD, muni)
+            school_profile(db, scope, school)
+            school_recommendation(db, scope, school)
         elif page == "indicators":
-            choices = views.indicator_choices(db)
-            views.indicator_ranking(db, PERIOD, muni)
-            views.indicator_view(db, choices[0].key, PERIOD, muni)
+            choices = indicator_choices(db)
+            indicator_ranking(db, scope)
+            indicator_view(db, scope, choices[0].key)
         elif page == "trends":
-            views.trends(db, PERIOD, muni)
+            trends(db, scope)
         elif page == "trends (region)":
-            views.region_trends(db, PERIOD, region_id)
+            region_trends(db, region)
         elif page == "roadmap":
-            first = views.roadmaps(db)["id"].iloc[0]
-            views.roadmap(db, first, PERIOD, muni, muni)
+            first = roadmaps(db)["id"].iloc[0]
+            roadmap_view(db, scope, first, muni)
         elif page == "council":
-            views.council_snapshots(db, muni, PERIOD)
-            views.council_content(db, PERIOD, muni)
-            views.recommendations(db, PERIOD, muni)
+            council_snapshots(db, scope)
+            council_content(db, scope)
+            council_recommendations(db, scope)
         elif page == "data":
-            views.submission_status(db, muni, PERIOD)
-            views.last_import(db)
+            submissions(db, muni, PERIOD)
+            last_import(db)
         elif page == "log":
-            views.change_log(db)
+            change_log(db)
     return calls
 
 

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from indicators import views
 from indicators.charts import percent
 from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.ready import ready_db
 from indicators.exchange.template import build_template
+from indicators.views.overview import overview
+from indicators.views.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[1]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +70,7 @@ def test_upload_preview_apply_and_every_page_shows_the_new_numbers(app, db_path)
     assert db.scalar("SELECT user_name FROM change_log WHERE source = 'import' LIMIT 1") == "Иванова"
 
     app.switch_page("app_pages/overview.py").run()
-    fresh = views.overview(db, 2024, MUNICIPALITY_ID)
+    fresh = overview(db, Scope(2024, municipality_id=MUNICIPALITY_ID))
     assert next(m for m in app.metric if m.label == "Соответствие по школам").value == \
         percent(fresh.municipality["compliance"])
 

@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import views
 from indicators.charts import percent
+from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view
+from indicators.views.common import schools as school_frame
+from indicators.views.overview import overview
+from indicators.views.school import school_profile
+from indicators.views.scope import Scope
+from indicators.views.trends import trends
 from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.words import period_label
 from indicators.ready import ready_db
@@ -64,7 +69,7 @@ def test_overview_shows_the_computed_figures(app, demo_path, period):
         app.query_params["year"] = period_label(period)
     app.run()
     assert not app.exception
-    expected = views.overview(ready_db(demo_path), period, MUNICIPALITY_ID)
+    expected = overview(ready_db(demo_path), Scope(period, municipality_id=MUNICIPALITY_ID))
     assert app.selectbox(key="year").value == period_label(period)
     assert period_label(period) in app.title[0].value
     assert _metric(app, "Соответствие по школам").value == percent(expected.municipality["compliance"])
@@ -90,7 +95,7 @@ def test_changing_the_year_changes_the_numbers(app, demo_path):
     app.run()
     before = _metric(app, "Соответствие по школам").value
     app.selectbox(key="year").select(period_label(2020)).run()
-    expected = views.overview(ready_db(demo_path), 2020, MUNICIPALITY_ID)
+    expected = overview(ready_db(demo_path), Scope(2020, municipality_id=MUNICIPALITY_ID))
     after = _metric(app, "Соответствие по школам").value
     assert after == percent(expected.municipality["compliance"])
     assert after != before
@@ -109,8 +114,8 @@ def test_school_and_level_filters_narrow_the_charts_not_the_municipal_figures(ap
     app.run()
     assert not app.exception
     db = ready_db(demo_path)
-    expected = views.overview(db, 2024, MUNICIPALITY_ID, (), ("high",))
-    whole = views.overview(db, 2024, MUNICIPALITY_ID)
+    expected = overview(db, Scope(2024, municipality_id=MUNICIPALITY_ID, levels=("high",)))
+    whole = overview(db, Scope(2024, municipality_id=MUNICIPALITY_ID))
     table = app.dataframe[0].value
     assert len(table) == expected.levels["high"] == len(expected.schools)
     assert set(table["Уровень"]) == {"Высокий"}
@@ -123,7 +128,7 @@ def test_school_page_shows_the_profile(app, demo_path, school, period):
     app.selectbox(key="school").select(school)
     app.selectbox(key="year").select(period_label(period)).run()
     assert not app.exception, [e.value for e in app.exception]
-    profile = views.school_profile(ready_db(demo_path), school, period, MUNICIPALITY_ID)
+    profile = school_profile(ready_db(demo_path), Scope(period, municipality_id=MUNICIPALITY_ID), school)
     assert app.title[0].value == profile.name
     row = profile.history[profile.history["period"] == period].iloc[0]
     assert _metric(app, "Соответствие").value == percent(row["compliance"])
@@ -140,7 +145,7 @@ def test_oosh5_cycle_breaks_at_analysis(app):
 
 def test_a_level_count_lists_its_schools_and_opens_a_profile(app, demo_path):
     app.run()
-    low = views.overview(ready_db(demo_path), 2024, MUNICIPALITY_ID).by_level["low"]
+    low = overview(ready_db(demo_path), Scope(2024, municipality_id=MUNICIPALITY_ID)).by_level["low"]
     listed = "\n".join(m.value for m in app.markdown)
     assert all(f"- {name}" in listed for name in low["name"])
     first = low.iloc[0]
@@ -161,7 +166,7 @@ def test_filters_hold_across_a_page_switch(app):
     app.run()
     app.selectbox(key="year").select(period_label(2022))
     app.multiselect(key="schools").select("sosh-6").run()
-    for page in ("indicators.py", "trends.py", "school.py", "overview.py"):
+    for page in ("by_indicator.py", "trends.py", "school.py", "overview.py"):
         app.switch_page(f"app_pages/{page}").run()
         assert not app.exception, [e.value for e in app.exception]
         assert app.selectbox(key="year").value == period_label(2022), page
@@ -175,17 +180,19 @@ def test_filters_hold_across_a_page_switch(app):
 ])
 def test_indicators_page_shows_the_computed_figures(app, demo_path, key, period, schools):
     db = ready_db(demo_path)
-    choice = {c.key: c for c in views.indicator_choices(db)}[key]
-    names = dict(zip(views.schools(db, MUNICIPALITY_ID)["id"],
-                     views.schools(db, MUNICIPALITY_ID)["short_name"]))
+    choice = {c.key: c for c in indicator_choices(db)}[key]
+    names = dict(zip(school_frame(db, MUNICIPALITY_ID)["id"],
+                     school_frame(db, MUNICIPALITY_ID)["short_name"]))
     app.query_params["year"] = period_label(period)
     app.query_params["indicator"] = choice.label
     if schools:
         app.query_params["schools"] = [names[s] for s in schools]
-    app.switch_page("app_pages/indicators.py").run()
+    app.run()  # once first: the page file is by_indicator.py, its URL /indicators (st.navigation)
+    app.switch_page("app_pages/by_indicator.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="indicator").value == key
-    expected = views.indicator_view(db, key, period, MUNICIPALITY_ID, schools)
+    scope = Scope(period, municipality_id=MUNICIPALITY_ID, school_ids=schools)
+    expected = indicator_view(db, scope, key)
     assert _metric(app, "Выполняют полностью").value == percent(expected.met_share)
     assert f"Нет данных: {expected.count('no_data')}" in _popovers(app)
     assert f"Не выполняют: {expected.count('not_met')}" in _popovers(app)
@@ -194,14 +201,15 @@ def test_indicators_page_shows_the_computed_figures(app, demo_path, key, period,
     matrix = _table_with(app, period_label(period))
     assert len(matrix) == len(schools or names)
     ranking = _table_with(app, "Показатель")
-    expected_ranking = views.indicator_ranking(db, period, MUNICIPALITY_ID, schools)
+    expected_ranking = indicator_ranking(db, scope)
     assert list(ranking["Показатель"]) == list(expected_ranking["label"])
 
 
 def test_indicators_page_flags_two_year_gaps(app):
     """СОШ № 11 never has targeted recommendations (S06) from 2022: flagged on the page."""
     app.query_params["indicator"] = "S06 · Наличие адресных рекомендаций по результатам анализа (своего и/или внешнего)"
-    app.switch_page("app_pages/indicators.py").run()
+    app.run()  # once first: the page file is by_indicator.py, its URL /indicators (st.navigation)
+    app.switch_page("app_pages/by_indicator.py").run()
     assert app.selectbox(key="indicator").value == "S06"
     assert any("два года подряд" in w.value.lower() and "СОШ № 11" in w.value for w in app.warning)
 
@@ -209,14 +217,14 @@ def test_indicators_page_flags_two_year_gaps(app):
 @pytest.mark.parametrize("period, schools", [(2024, ()), (2023, ("sosh-1", "sosh-6", "nosh-7"))])
 def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools):
     db = ready_db(demo_path)
-    names = dict(zip(views.schools(db, MUNICIPALITY_ID)["id"],
-                     views.schools(db, MUNICIPALITY_ID)["short_name"]))
+    names = dict(zip(school_frame(db, MUNICIPALITY_ID)["id"],
+                     school_frame(db, MUNICIPALITY_ID)["short_name"]))
     app.query_params["year"] = period_label(period)
     if schools:
         app.query_params["schools"] = [names[s] for s in schools]
     app.switch_page("app_pages/trends.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    expected = views.trends(db, period, MUNICIPALITY_ID, schools)
+    expected = trends(db, Scope(period, municipality_id=MUNICIPALITY_ID, school_ids=schools))
     for rating, colour in ((5, "Синий"), (1, "Красный"), (3, "Жёлтый")):
         assert f"{colour}: {len(expected.by_rating[rating])}" in _popovers(app)
     placement = _table_with(app, "Цвет")

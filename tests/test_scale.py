@@ -15,6 +15,7 @@ from indicators.synthetic.generate import PERIODS, GenerateError, generate
 from indicators.measures.compliance import aggregate_compliance, compliance
 from indicators.ready import ready_db
 from indicators.views.region import TOP, region_overview
+from indicators.views.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +76,7 @@ def regional(tmp_path_factory):
 
 def test_region_overview_compares_municipalities(regional):
     db = ready_db(regional)
-    data = region_overview(db, 2024, "r001")
+    data = region_overview(db, Scope(2024, region_id="r001"))
     assert len(data.municipalities) == 48 and data.trimmed and len(data.shown) == 2 * TOP
     pooled = aggregate_compliance(db, [2024]).set_index("org_unit_id")
     assert data.region["compliance"] == pytest.approx(pooled.loc["r001", "compliance"])
@@ -114,7 +115,7 @@ def test_the_app_opens_on_the_region_and_drills_down(app, regional):
     assert expected == f"{pooled.loc['m0007', 'compliance'] * 100:.0f} %"
 
 
-@pytest.mark.parametrize("page", ["school", "indicators", "roadmap", "council", "data", "log"])
+@pytest.mark.parametrize("page", ["school", "by_indicator", "roadmap", "council", "data", "log"])
 def test_one_municipality_pages_ask_for_one_at_region_level(app, page):
     app.run()
     app.switch_page(f"app_pages/{page}.py").run()
@@ -127,12 +128,12 @@ def test_one_municipality_pages_ask_for_one_at_region_level(app, page):
 
 
 def test_trends_at_region_level_place_municipalities(app, regional):
-    from indicators.views import region_trends
+    from indicators.views.trends import region_trends
 
     app.run()
     app.switch_page("app_pages/trends.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    expected = region_trends(ready_db(regional), 2024, "r001")
+    expected = region_trends(ready_db(regional), Scope(2024, region_id="r001"))
     pooled = aggregate_compliance(ready_db(regional), range(2015, 2025), region_id="r001")
     region = pooled[pooled["org_unit_id"] == "r001"].set_index("period")["compliance"]
     assert expected.municipal.set_index("period")["compliance"].tolist() == pytest.approx(region.tolist())
@@ -186,7 +187,7 @@ def test_the_indicator_matrix_of_a_large_municipality_shows_its_weakest_schools(
 
     app.session_state["muni"] = "m0001"
     app.run()
-    app.switch_page("app_pages/indicators.py").run()
+    app.switch_page("app_pages/by_indicator.py").run()
     assert not app.exception, [e.value for e in app.exception]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any(t.startswith("30 школ с наименьшим выполнением из ") for t in titles), titles

@@ -5,30 +5,31 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.charts import percent
-from indicators.views.by_indicator import not_meeting_table, unlinked_table
+from indicators.views.by_indicator import (indicator_choices, indicator_ranking, indicator_view,
+                                           not_meeting_table, unlinked_table)
+from indicators.views.common import school_scope
 
-f = ui.filters()
-scope = (f.period, f.municipality_id, f.school_ids, f.levels, f.direction)
-st.title(f"Показатели, {f.year} учебный год")
-st.caption(f.municipality_name + (f" · выбрано школ: {len(ui.view('school_scope', *scope))}"
-                                  if f.school_ids or f.levels else ""))
+scope = ui.scope()
+st.title(f"Показатели, {scope.year} учебный год")
+st.caption(scope.municipality_name + (f" · выбрано школ: {len(ui.view(school_scope, scope))}"
+                                      if scope.school_ids or scope.levels else ""))
 
-ranking = ui.view("indicator_ranking", *scope)
-ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ выполняют каждый показатель, {f.year}"),
+ranking = ui.view(indicator_ranking, scope)
+ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ выполняют каждый показатель, {scope.year}"),
          ui.cached(charts.ranking_table, ranking), key="indicators-ranking",
-         filename=ui.xlsx_name("показатели_школ", f), on_pick=ui.choose_indicator,
+         filename=ui.xlsx_name("показатели_школ", scope), on_pick=ui.choose_indicator,
          hint="Щёлкните по показателю, чтобы открыть его ниже.")
 
 st.divider()
-key = ui.pick_indicator(ui.view("indicator_choices", f.direction))
-data = ui.view("indicator_view", key, *scope)
+key = ui.pick_indicator(ui.view(indicator_choices, scope.direction))
+data = ui.view(indicator_view, scope, key)
 st.subheader(f"{data.choice.title[0].upper()}{data.choice.title[1:]}")
 
 cols = st.columns(4)
 ui.metric(cols[0], "Выполняют полностью", data.met_share, data.met_change,
           help="Доля школ, у которых все значения поданы и выполнены, среди школ, к которым "
                "показатель относится; изменение — к прошлому учебному году.")
-coverage = data.coverage[data.coverage["period"] == f.period]
+coverage = data.coverage[data.coverage["period"] == scope.period]
 ui.metric(cols[1], "Подтверждено документом",
           None if coverage.empty else coverage["share"].iloc[0],
           help="Доля выполненных (полностью или частично) значений, к которым приложена "
@@ -50,25 +51,26 @@ if len(gaps):
     st.warning("**Не выполняется два года подряд:** " + "; ".join(
         f"{n} ({codes})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
 
-ui.chart(ui.cached(charts.status_share_bars, data.by_year, f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
+ui.chart(ui.cached(charts.status_share_bars, data.by_year,
+                   f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
          ui.cached(charts.status_share_table, data.by_year), key="indicators-share",
-         filename=ui.xlsx_name("доля_школ_по_годам", f))
+         filename=ui.xlsx_name("доля_школ_по_годам", scope))
 
-st.markdown(f"**Кто не выполняет в {f.year}**")
+st.markdown(f"**Кто не выполняет в {scope.year}**")
 if data.not_meeting.empty:
     st.success("Все школы выполняют полностью.")
 else:
     st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
 
-matrix = ui.cached(charts.weakest_schools, data.statuses, f.period)
+matrix = ui.cached(charts.weakest_schools, data.statuses, scope.period)
 schools_total = data.statuses["org_unit_id"].nunique()
 rows = matrix["org_unit_id"].nunique()
 who = "Школы" if rows == schools_total else f"{rows} школ с наименьшим выполнением из {schools_total}"
 ui.chart(ui.cached(charts.status_matrix, matrix, f"{who} × учебные годы: {data.choice.short}"),
          ui.cached(charts.status_matrix_table, data.statuses), key="indicators-matrix",
-         filename=ui.xlsx_name("школы_по_годам", f), clickable_schools=True)
+         filename=ui.xlsx_name("школы_по_годам", scope), clickable_schools=True)
 
-st.markdown(f"**Выполнено, но без ссылки на документ, {f.year}:** "
+st.markdown(f"**Выполнено, но без ссылки на документ, {scope.year}:** "
             f"{len(data.unlinked)} знач. ({percent(None if coverage.empty else coverage['share'].iloc[0])} "
             "подтверждено)")
 if len(data.unlinked):

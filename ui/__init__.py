@@ -1,0 +1,34 @@
+"""Streamlit pieces every page shares, one module per role; a page imports ``ui`` and calls
+``ui.<piece>`` without knowing which module holds it.
+
+Kept next to ``app.py`` (not in ``indicators/``, which never imports Streamlit) so that pages
+stay thin: take the scope, ask a view for its data, lay it out.  The modules, each importing
+only the ones above it:
+
+* ``frame`` — the database handle, the view and figure caches, the data version, the writer's
+  name, the moves between pages;
+* ``blocks`` — what a page is laid out with: metrics, a chart with its table, tables, the lists
+  behind a count, an import plan, the notices about the data;
+* ``presentation`` — a council slide, the deck, the projector mode;
+* ``sidebar`` — the run's :class:`~indicators.views.scope.Scope` and the pickers bound to the URL;
+* ``editors`` — in-place edits of scores, event statuses and recommendations.
+"""
+
+from ui.frame import (  # noqa: F401
+    SCHOOL_PAGE, cached, choose_indicator, data_version, database, follow_school_link,
+    open_municipality, open_school, user, view,
+)
+from ui.blocks import (  # noqa: F401
+    chart, demo_notice, find_school, indicator_table, link_columns, metric, no_data_notice,
+    school_list, show_issues, show_plan, table_block, xlsx_name,
+)
+from ui.presentation import (  # noqa: F401
+    SCREENS, council_deck, council_slide, present, presentation_choices, presenting,
+    start_presentation,
+)
+from ui.sidebar import (  # noqa: F401
+    app_frame, open_municipality_picker, pick_indicator, pick_school, scope, stale_value,
+)
+from ui.editors import (  # noqa: F401
+    due_date_editor, event_editor, indicator_editor, recommendation_editor, recommendation_text,
+)

@@ -98,24 +98,17 @@ def unit_indicators(db: Database, unit_id: str, period: int,
         """
         SELECT i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
                a.score, coalesce(a.not_applicable, FALSE) AS na, a.evidence_url, a.comment,
-               a.indicator_id IS NOT NULL AS has_row
-        FROM org_unit u
-        JOIN indicator i ON i.level = u.kind
+               value_status(a.score, i.max_score, a.not_applicable) AS status
+        FROM applicable_indicator([$u], [$p]) x
+        JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
-        LEFT JOIN assessment a ON a.org_unit_id = u.id AND a.indicator_id = i.id AND a.period = $p
-        WHERE u.id = $u AND $p >= i.first_period AND (i.last_period IS NULL OR $p <= i.last_period)
-          AND ($d IS NULL OR i.direction_id = $d)
+        LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
+                              AND a.period = $p
+        WHERE ($d IS NULL OR i.direction_id = $d)
         ORDER BY i.ord, i.id
         """,
         {"u": unit_id, "p": int(period), "d": direction},
     )
-    status = pd.Series("no_data", index=frame.index)
-    status[frame["na"]] = "not_applicable"
-    scored = frame["score"].notna() & ~frame["na"]
-    status[scored & (frame["score"] >= frame["max_score"])] = "met"
-    status[scored & (frame["score"] == 0)] = "not_met"
-    status[scored & (frame["score"] > 0) & (frame["score"] < frame["max_score"])] = "partial"
-    frame["status"] = status
     linked = linked_events(db, unit_id, period)
     return pd.DataFrame({
         "Код": frame["code"],

@@ -37,6 +37,7 @@ st.set_page_config(
     page_icon=":material/insights:",
     layout="wide",
 )
+ui.gate()  # the local user of `make run`, or a signed-in one; else the sign-in page, and stop
 
 # The app's pages, in menu order: (file, title, icon, URL path).  The Indicators page's file is
 # by_indicator.py (like its view and charts modules); its URL stays /indicators.
@@ -56,4 +57,7 @@ if page.url_path != "council":  # the presentation mode belongs to the council p
     st.session_state["presenting"] = False
 ui.follow_school_link()
 ui.app_frame()
-page.run()
+try:
+    page.run()
+except Exception:  # never a traceback on screen: the message, and the details in the server log
+    ui.report_failure()

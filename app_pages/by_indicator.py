@@ -8,6 +8,7 @@ from indicators.charts import percent
 from indicators.views.by_indicator import (indicator_choices, indicator_ranking, indicator_view,
                                            not_meeting_table, unlinked_table)
 from indicators.views.common import school_scope
+from indicators.text import markdown_text
 
 scope = ui.scope()
 st.title(f"Показатели, {scope.year} учебный год")
@@ -23,7 +24,7 @@ ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ вы�
 st.divider()
 key = ui.pick_indicator(ui.view(indicator_choices, scope.direction))
 data = ui.view(indicator_view, scope, key)
-st.subheader(f"{data.choice.title[0].upper()}{data.choice.title[1:]}")
+st.subheader(markdown_text(f"{data.choice.title[0].upper()}{data.choice.title[1:]}"))
 
 cols = st.columns(4)
 ui.metric(cols[0], "Выполняют полностью", data.met_share, data.met_change,

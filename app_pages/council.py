@@ -13,6 +13,7 @@ from indicators.council.content import default_period
 from indicators.council.slides import SLIDES, count_slides
 from indicators.council import snapshots
 from indicators.views.council import council_content, council_recommendations, council_snapshots
+from indicators.text import markdown_text
 
 scope = ui.scope()
 years = list(scope.periods)
@@ -28,7 +29,7 @@ if ui.presenting():
     st.stop()
 
 st.title("Педсовет")
-st.caption(f"Августовский педагогический совет · {scope.municipality_name}")
+st.caption(f"Августовский педагогический совет · {markdown_text(scope.municipality_name)}")
 cols = st.columns([1, 2, 1])
 year = cols[0].selectbox("Учебный год", years, format_func=period_label, key="council_year",
                          help="По умолчанию — учебный год, который только что закончился.")
@@ -50,8 +51,9 @@ def freeze() -> None:
                                                       ui.user())
 
 
-cols[2].space("small")
-cols[2].button("Зафиксировать данные сейчас", on_click=freeze, use_container_width=True)
+if ui.user().may_write("council"):
+    cols[2].space("small")
+    cols[2].button("Зафиксировать данные сейчас", on_click=freeze, use_container_width=True)
 
 with st.expander(f"Разделы презентации: {len(st.session_state.get('council_slides', SLIDES))} "
                  f"из {len(SLIDES)}"):

@@ -8,7 +8,9 @@ import streamlit as st
 import ui
 from indicators.exchange import catalog_file, export, template
 from indicators.words import period_label
-from indicators.exchange.apply import apply_import
+from indicators.exchange.apply import NeedsConfirmation, apply_import
+from indicators.store.actors import AccessDenied
+from indicators.text import markdown_text
 from indicators.exchange.check import plan_import
 from indicators.exchange.edits import (RefusedError, last_import, set_submission, submission_table,
                                        submissions, undo_last)
@@ -18,10 +20,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 scope = ui.scope()
 db = ui.database()
+me = ui.user()
 st.title(f"Данные за {scope.year} учебный год")
-st.caption(f"{scope.municipality_name} · учебный год выбирается слева")
+st.caption(f"{markdown_text(scope.municipality_name)} · учебный год выбирается слева")
 
 school_frame = ui.view(schools, scope.municipality_id)
+if ui.reach().school_ids is not None:  # a school's operator works with its own school
+    school_frame = school_frame[school_frame["id"].isin(ui.reach().school_ids)]
 names = dict(zip(school_frame["id"], school_frame["short_name"]))
 tab_template, tab_import, tab_accept, tab_export, tab_catalog = st.tabs(
     ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка",
@@ -31,7 +36,8 @@ with tab_template:
     st.markdown("Шаблон Excel: по строке на каждый показатель (уже известные значения "
                 "подставлены), выпадающий список баллов, лист мероприятий дорожных карт, "
                 "инструкция. Каталожные столбцы защищены от случайной правки.")
-    who = st.selectbox("Для кого", [None, *names], key="template_for",
+    everyone = [] if me.role == "school_editor" else [None]
+    who = st.selectbox("Для кого", [*everyone, *names], key="template_for",
                        format_func=lambda s: "Все школы и управление образования" if s is None else names[s])
     label = "все" if who is None else names[who]
     try:
@@ -64,52 +70,63 @@ with tab_import:
             st.session_state["plan"], st.session_state["plan_key"] = plan, key
         plan = st.session_state["plan"]
         ui.show_plan(plan)
-        if plan.ok:
-            if st.button("Применить: записать в базу", type="primary", key="apply"):
-                batch = apply_import(db, plan, ui.user())
-                st.session_state["upload_round"] = round_ + 1
-                st.session_state["last_message"] = (
-                    f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
-                    f"{plan.counts['changed']}. Все страницы уже показывают новые значения.")
-                st.rerun()
+        if plan.ok and not me.may_write("import"):
+            st.info("Ваша роль позволяет только просматривать данные: записать загрузку может "
+                    "специалист управления или оператор школы.")
+        elif plan.ok:
+            confirmed = True
+            if plan.questions:
+                confirmed = st.checkbox("Я проверил(а) вопросы выше: записать как есть", key="confirm-questions")
+            if st.button("Применить: записать в базу", type="primary", key="apply", disabled=not confirmed):
+                try:
+                    batch = apply_import(db, plan, me, confirmed=confirmed)
+                except (AccessDenied, NeedsConfirmation) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["upload_round"] = round_ + 1
+                    st.session_state["last_message"] = (
+                        f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
+                        f"{plan.counts['changed']}. Все страницы уже показывают новые значения.")
+                    st.rerun()
     if message := st.session_state.pop("last_message", None):
         st.success(message)
     last = ui.view(last_import)
     if last is not None:
         st.divider()
         st.markdown(f"Последняя загрузка: № {int(last['id'])}, {last['created_at']:%d.%m.%Y %H:%M}, "
-                    f"{last['user_name']}: {last['files']} (новых {last['new_values']}, изменённых "
-                    f"{last['changed']}).")
-        if st.button("Отменить последнюю загрузку", key="undo"):
+                    f"{markdown_text(last['user_name'])}: {markdown_text(last['files'])} (новых "
+                    f"{last['new_values']}, изменённых {last['changed']}).")
+        if me.may_write("undo") and st.button("Отменить последнюю загрузку", key="undo"):
             try:
-                undo_last(db, ui.user())
+                undo_last(db, me)
                 st.session_state["last_message"] = f"Загрузка № {int(last['id'])} отменена: значения возвращены."
                 st.rerun()
-            except RefusedError as exc:
+            except (RefusedError, AccessDenied) as exc:
                 st.error(str(exc))
 
 with tab_accept:
     status = ui.view(submissions, scope.municipality_id, scope.period)
     missing = status[status["status"].isna() & (status["kind"] == "school")]
     if len(missing):
-        st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(missing["short_name"]))
+        st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, missing["short_name"])))
     else:
         st.success(f"Все школы сдали данные за {scope.year}.")
     st.dataframe(ui.cached(submission_table, status), hide_index=True, key="submissions")
     st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
                 "блокировка не снята (снятие записывается в журнал).")
     units = dict(zip(status["org_unit_id"], status["short_name"]))
-    unit = st.selectbox("Организация", list(units), format_func=units.get, key="accept_unit")
-    cols = st.columns(2)
-    for col, (action, label) in zip(cols, (("accept", "Принять и заблокировать"),
-                                          ("unlock", "Снять блокировку"))):
-        if col.button(label, key=f"submission-{action}", use_container_width=True):
-            try:
-                set_submission(db, unit, scope.period, action, ui.user())
-                st.session_state["accept_message"] = f"{units[unit]}: {label.lower()} — готово."
-                st.rerun()
-            except RefusedError as exc:
-                st.error(str(exc))
+    if me.may_write("accept"):
+        unit = st.selectbox("Организация", list(units), format_func=units.get, key="accept_unit")
+        cols = st.columns(2)
+        for col, (action, label) in zip(cols, (("accept", "Принять и заблокировать"),
+                                              ("unlock", "Снять блокировку"))):
+            if col.button(label, key=f"submission-{action}", use_container_width=True):
+                try:
+                    set_submission(db, unit, scope.period, action, me)
+                    st.session_state["accept_message"] = f"{markdown_text(units[unit])}: {label.lower()} — готово."
+                    st.rerun()
+                except (RefusedError, AccessDenied) as exc:
+                    st.error(str(exc))
     if message := st.session_state.pop("accept_message", None):
         st.success(message)
 
@@ -136,22 +153,25 @@ with tab_catalog:
     st.download_button("Скачать текущий каталог (.xlsx)",
                        data=lambda: catalog_file.current_catalog(db, scope.municipality_id),
                        file_name="каталог.xlsx", mime=XLSX, key="catalog-download")
-    round_c = st.session_state.setdefault("catalog_round", 0)
-    upload = st.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}")
-    if upload is not None:
-        plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), scope.municipality_id)
-        if not plan.ok:
-            ui.show_issues(plan.issues)
-        else:
-            words = {"direction": "направлений", "criterion": "групп", "indicator": "показателей",
-                     "org_unit": "школ"}
-            st.markdown("В файле: " + "; ".join(
-                f"{words[t]} — новых {c['new']}, уже известных {c['existing']}"
-                for t, c in plan.counts.items()))
-            if st.button("Применить каталог", type="primary", key="catalog-apply"):
-                catalog_file.apply_catalog(db, plan, ui.user())
-                st.session_state["catalog_round"] = round_c + 1
-                st.session_state["catalog_message"] = "Каталог обновлён; изменения — в журнале."
-                st.rerun()
+    if not me.may_write("catalog-file"):
+        st.info("Загрузить свой каталог показателей или список школ может администратор приложения.")
+    else:
+        round_c = st.session_state.setdefault("catalog_round", 0)
+        upload = st.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}")
+        if upload is not None:
+            plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), scope.municipality_id)
+            if not plan.ok:
+                ui.show_issues(plan.issues)
+            else:
+                words = {"direction": "направлений", "criterion": "групп", "indicator": "показателей",
+                         "org_unit": "школ"}
+                st.markdown("В файле: " + "; ".join(
+                    f"{words[t]} — новых {c['new']}, уже известных {c['existing']}"
+                    for t, c in plan.counts.items()))
+                if st.button("Применить каталог", type="primary", key="catalog-apply"):
+                    catalog_file.apply_catalog(db, plan, me)
+                    st.session_state["catalog_round"] = round_c + 1
+                    st.session_state["catalog_message"] = "Каталог обновлён; изменения — в журнале."
+                    st.rerun()
     if message := st.session_state.pop("catalog_message", None):
         st.success(message)

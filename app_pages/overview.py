@@ -8,13 +8,14 @@ from indicators.words import LEVEL_LABELS, LEVELS
 from indicators.views.common import best_and_last_words
 from indicators.views.overview import overview
 from indicators.views.region import region_overview
+from indicators.text import markdown_text
 
 scope = ui.scope(region_view=True)
 if scope.region_wide:  # the whole region: its municipalities compared, each opening on a click
     region_data = ui.view(region_overview, scope)
     region = region_data.region
     st.title(f"Обзор за {scope.year} учебный год")
-    st.caption(f"{scope.municipality_name} · муниципалитетов: {len(region_data.municipalities)}")
+    st.caption(f"{markdown_text(scope.municipality_name)} · муниципалитетов: {len(region_data.municipalities)}")
     cols = st.columns(3)
     ui.metric(cols[0], "Соответствие по школам региона", region.get("compliance"), region.get("change"),
               help="Σ баллов всех школ региона / Σ максимальных баллов по заполненным показателям.")
@@ -61,7 +62,7 @@ for row in (("high", "medium", "low"), ("insufficient", "no_data")):
                            key=f"level-{level}")
 
 if len(data.not_submitted):
-    st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(data.not_submitted["short_name"]))
+    st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, data.not_submitted["short_name"])))
 if scope.school_ids or scope.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 

@@ -9,6 +9,7 @@ from indicators import charts
 from indicators.words import period_label
 from indicators.views.common import best_and_last, best_and_last_words, roadmaps, schools
 from indicators.views.roadmap import roadmap_view
+from indicators.text import markdown_text
 
 scope = ui.scope()
 maps = ui.view(roadmaps)
@@ -29,7 +30,7 @@ today = date.today()
 data = ui.view(roadmap_view, scope.municipal(), key, unit, today)
 
 st.title(f"Дорожная карта, {scope.year}")
-st.caption(f"{titles[key]} · {authorities[key]} · {units[unit]}")
+st.caption(markdown_text(f"{titles[key]} · {authorities[key]} · {units[unit]}"))
 
 if scope.period not in data.years:
     st.info(f"Эта дорожная карта охватывает {period_label(data.years[0])}–"
@@ -44,13 +45,13 @@ m[2].metric("Срок не указан", len(data.undated),
             help="Срок в документе не содержит даты («по графику», «по запросу»): задайте дату ниже.")
 if len(overdue):
     st.warning("**Просрочено:** " + "; ".join(
-        f"{n}. {t} (срок {d:%d.%m.%Y})" for n, t, d in zip(overdue["number"], overdue["title"], overdue["due"])))
+        markdown_text(f"{n}. {t} (срок {d:%d.%m.%Y})") for n, t, d in zip(overdue["number"], overdue["title"], overdue["due"])))
 
 all_parties = sorted({p for ps in data.events["parties"] for p in ps})
 chosen = st.multiselect("Ответственные", all_parties, key="roadmap_parties", placeholder="Все",
                         help="Например, «ОО» — мероприятия, которые выполняют школы.")
 for heading, table in ui.cached(charts.section_tables, data.events, data.by_section, tuple(chosen)):
-    st.subheader(heading)
+    st.subheader(markdown_text(heading))
     st.dataframe(table, hide_index=True, column_config=ui.link_columns(table),
                  key=f"events-{heading}")
 

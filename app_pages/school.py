@@ -7,14 +7,15 @@ from indicators import charts
 from indicators.views.council import school_recommendation
 from indicators.views.school import school_profile
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
+from indicators.text import markdown_text
 
 scope = ui.scope()
 school_id = ui.pick_school(scope)
 municipality = scope.municipal()  # one school's profile: the sidebar's choice of schools aside
 data = ui.view(school_profile, municipality, school_id)
 
-st.title(data.name)
-st.caption(f"Профиль школы · {scope.year} учебный год · {scope.municipality_name}")
+st.title(markdown_text(data.name))
+st.caption(f"Профиль школы · {scope.year} учебный год · {markdown_text(scope.municipality_name)}")
 
 this_year = data.history[data.history["period"] == scope.period]
 cols = st.columns(3)

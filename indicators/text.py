@@ -16,15 +16,21 @@ import re
 NAME_LIMIT = 200       # characters of a unit's name or short name (catalog file, template)
 TEXT_LIMIT = 2000      # characters of a comment or a link
 FORMULA_START = ("=", "+", "-", "@")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~$&])")   # emphasis, links, HTML, tables, maths, entities
+_DIRECTIVE = re.compile(r":(?=[A-Za-z_]|//)")      # :red[…], :material/…:, :emoji:, http:// (autolink)
+_WWW = re.compile(r"(?i)\b(www)\.")                # www.… is autolinked too
+_LINE_START = re.compile(r"^([-+#>])")              # a list, a heading, a quote at the start
+_ORDERED = re.compile(r"^(\d+)([.)])")              # «1. …» would start a numbered list
 
 
 def markdown_text(value: object) -> str:
     """A string for ``st.markdown`` and friends (titles, captions, toasts, alerts) that renders
-    as exactly its characters: every punctuation mark Markdown, HTML or Streamlit's directives
-    could read is backslash-escaped, and line breaks become spaces."""
+    as exactly its characters: every mark Markdown, HTML or Streamlit's directives could read
+    is backslash-escaped (and only those, so ordinary punctuation stays as typed), and line
+    breaks become spaces."""
     text = " ".join(str("" if value is None else value).split())
-    return _MARKDOWN.sub(r"\\\1", text)
+    text = _WWW.sub(r"\1\\.", _DIRECTIVE.sub(r"\\:", _MARKDOWN.sub(r"\\\1", text)))
+    return _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", text))
 
 
 def plotly_text(value: object) -> str:

@@ -129,3 +129,17 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def served_on_loopback(monkeypatch):
+    """AppTest runs the app in this process, where no server address is set: say it is served
+    on the loopback, as `make run` does (the single local editor).  Tests of sign-in set
+    QUALITY_SERVE=network (or another address) themselves."""
+    from streamlit import config as st_config
+
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    monkeypatch.delenv("QUALITY_SERVE", raising=False)
+    yield
+    st_config.set_option("server.address", before)

@@ -22,3 +22,15 @@ def staged(db: Database) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside one logged batch (user «тест»): a test sets up a state in raw SQL."""
     with batch(db, as_user("тест"), "demo") as b:
         yield b.cur
+
+
+def signed_in(at, login: str, password: str):
+    """An AppTest of a served app (QUALITY_SERVE=network), signed in through the sign-in form."""
+    at.run()
+    assert [t.value for t in at.title] == ["Вход"], "the app should open on the sign-in page"
+    at.text_input(key="signin-login").input(login)
+    at.text_input(key="signin-password").input(password)
+    at.button[0].click().run()   # the form's «Войти»
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Вход" not in [t.value for t in at.title], [e.value for e in at.error]
+    return at

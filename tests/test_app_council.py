@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.text import markdown_text
+
 from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.words import period_label
 from indicators.measures.recommendations import needing_support
@@ -107,4 +109,4 @@ def test_the_school_page_shows_its_recommendations(demo_copy, monkeypatch):
     assert f"Адресные рекомендации, {period_label(2024)}" in [h.value for h in at.subheader]
     shown = "\n".join(m.value for m in at.markdown)
     assert "Статус: черновик (не сохранён)" in shown
-    assert first["draft"].splitlines()[0] in shown
+    assert markdown_text(first["draft"].splitlines()[0]) in shown  # shown as text, not as Markdown

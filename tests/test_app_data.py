@@ -16,6 +16,8 @@ from indicators.ready import ready_db
 from indicators.exchange.template import build_template
 from indicators.views.overview import overview
 from indicators.views.scope import Scope
+from indicators.access.users import add_user
+from tests.staging import as_user, signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,9 +52,14 @@ def _metric(at, label):
     return next(m for m in at.metric if m.label == label).value
 
 
-def test_upload_preview_apply_and_every_page_shows_the_new_numbers(app, db_path):
+def test_upload_preview_apply_and_every_page_shows_the_new_numbers(db_path, monkeypatch):
+    """Signed in on a served app as the department's specialist, whose name the log keeps."""
+    monkeypatch.setenv("QUALITY_SERVE", "network")
+    add_user(ready_db(db_path), as_user("админ"), "ivanova", "Иванова", "department_editor",
+             MUNICIPALITY_ID, password="пароль-ивановой")
+    app = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "ivanova", "пароль-ивановой")
+    app.switch_page("app_pages/data.py").run()
     data = _filled(db_path, change={"J2": 0, "J3": "нет"})
-    app.text_input(key="user_name").input("Иванова").run()
     app.file_uploader[0].set_value(("сош6.xlsx", data, XLSX)).run()
     assert not app.exception, [e.value for e in app.exception]
     assert _metric(app, "Изменённых") == "2" and _metric(app, "Новых записей") == "0"

@@ -74,8 +74,11 @@ def test_the_html_report_shows_names_as_text(hostile_db):
 
 def test_the_text_helpers():
     assert plotly_text("<a href='x'>Школа</a> & Ко") == "&lt;a href='x'&gt;Школа&lt;/a&gt; &amp; Ко"
-    shown = markdown_text("[x](http://e) **b** :red[c] <b>")
-    assert "](" not in shown.replace("\\]\\(", "") and "\\[" in shown and "\\:" in shown and "\\<" in shown
+    assert markdown_text("[x](http://e) **b** :red[c] <b>") == \
+        "\\[x\\](http\\://e) \\*\\*b\\*\\* \\:red\\[c\\] \\<b\\>"
+    assert markdown_text("1. Пункт\nвторая строка") == "1\\. Пункт вторая строка"
+    assert markdown_text("строка 2, столбец J: значение «5»") == "строка 2, столбец J: значение «5»"
+    assert markdown_text("www.evil.example") == "www\\.evil.example"
     assert spreadsheet_text("=1+1") == "\u200b=1+1" and spreadsheet_text("ok") == "ok"
     assert safe_link("javascript:alert(1)") is None and safe_link("file:///c:/x") is None
     assert safe_link("  https://x.example/a.pdf ") == "https://x.example/a.pdf"

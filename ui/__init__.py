@@ -5,8 +5,10 @@ Kept next to ``app.py`` (not in ``indicators/``, which never imports Streamlit) 
 stay thin: take the scope, ask a view for its data, lay it out.  The modules, each importing
 only the ones above it:
 
-* ``frame`` — the database handle, the view and figure caches, the data version, the writer's
-  name, the moves between pages;
+* ``frame`` — the database handle, the view and figure caches, the data version, the moves
+  between pages;
+* ``auth`` — who is at the screen: the local user of ``make run`` or a signed-in user, the
+  sign-in page, session expiry, what the user may see;
 * ``blocks`` — what a page is laid out with: metrics, a chart with its table, tables, the lists
   behind a count, an import plan, the notices about the data;
 * ``presentation`` — a council slide, the deck, the projector mode;
@@ -16,11 +18,13 @@ only the ones above it:
 
 from ui.frame import (  # noqa: F401
     SCHOOL_PAGE, cached, choose_indicator, data_version, database, follow_school_link,
-    open_municipality, open_school, user, view,
+    open_municipality, open_school, view,
 )
+from ui.auth import account_box, gate, reach, serving_locally  # noqa: F401
+from ui.auth import actor as user  # noqa: F401  (who writes: the signed-in user)
 from ui.blocks import (  # noqa: F401
     chart, demo_notice, find_school, indicator_table, link_columns, metric, no_data_notice,
-    school_list, show_issues, show_plan, table_block, xlsx_name,
+    report_failure, school_list, show_issues, show_plan, table_block, xlsx_name,
 )
 from ui.presentation import (  # noqa: F401
     SCREENS, council_deck, council_slide, present, presentation_choices, presenting,

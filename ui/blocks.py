@@ -7,12 +7,16 @@ everything here only shows what a view computed, so a page reads as scope → vi
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.charts import is_missing, percent, points
 from indicators.exchange.export import frames_to_xlsx
+from indicators.text import markdown_text
 from indicators.views.common import INTERNAL_COLUMNS, database_flags
 from indicators.views.scope import Scope
 from ui.frame import open_municipality, open_school, open_school_next_run, view
@@ -163,11 +167,19 @@ def _open_picked(widget_key: str, municipality: bool = False) -> None:
 # -- an import or edit plan --------------------------------------------------------------------
 
 def show_issues(issues: list, more: int = 0) -> None:
-    """Every problem of a refused file, one per line; the database was not touched."""
+    """Every problem of a refused file, one per line; the database was not touched.  The
+    messages quote file names and cell values: user text, shown as text."""
     st.error(f"**Найдены ошибки: {len(issues) + more}. Ничего не записано, база не изменена.** "
              "Исправьте файл и загрузите его снова.")
-    st.markdown("\n".join(f"- {issue}" for issue in issues)
+    st.markdown("\n".join(f"- {markdown_text(issue)}" for issue in issues)
                 + (f"\n- … и ещё {more}" if more else ""))
+
+
+def show_questions(questions: list) -> None:
+    """What the specialist must confirm before the plan is written (a school's name in the
+    file that is not its name in the database)."""
+    st.warning(f"**Проверьте перед записью: вопросов {len(questions)}.**")
+    st.markdown("\n".join(f"- {markdown_text(q)}" for q in questions))
 
 
 def show_plan(plan) -> None:
@@ -181,7 +193,19 @@ def show_plan(plan) -> None:
     cols[1].metric("Изменённых", c["changed"])
     cols[2].metric("Без изменений", c["unchanged"])
     for note in plan.notes:
-        st.info(note)
+        st.info(markdown_text(note))
+    if getattr(plan, "questions", None):
+        show_questions(plan.questions)
     if len(plan.changes):
         st.markdown("**Что изменится** (было → стало):")
         st.dataframe(plan.changes, hide_index=True, key="plan-changes")
+
+
+def report_failure() -> None:
+    """An unexpected error on a page: a plain Russian message on screen, the traceback in the
+    server's log under a short code the user can quote (never on screen: paths, SQL)."""
+    code = uuid.uuid4().hex[:8]
+    logging.getLogger("quality").exception("page failed [%s]", code)
+    st.error(f"Страница не смогла открыться из-за внутренней ошибки (код {code}). Данные не "
+             "изменены. Обновите страницу; если ошибка повторится, сообщите администратору код "
+             "ошибки — подробности записаны в журнал сервера.")

@@ -18,10 +18,15 @@ from indicators.measures import recommendations
 from indicators.measures.roadmap import set_due_dates
 from indicators.words import EVENT_STATUS_LABELS, RECOMMENDATION_STATUS_LABELS
 from ui.blocks import show_plan
-from ui.frame import database, user
+from indicators.store.actors import AccessDenied
+from indicators.text import markdown_text
+from ui.auth import actor as user
+from ui.frame import database
 
 def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: bool) -> None:
     """Edit a unit's scores, links and comments in place: the import's checks and change log."""
+    if not may("edit"):
+        return
     if locked:
         st.info("Данные за этот год приняты и заблокированы. Чтобы исправить, снимите "
                 "блокировку на странице «Данные» (вкладка «Сдача и приёмка»).")
@@ -54,12 +59,25 @@ def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: 
         st.success(message)
 
 
+def may(source: str) -> bool:
+    """Whether the signed-in user may make this kind of write; if not, say so once (the write
+    door would refuse it anyway: this only spares a form that can't be saved)."""
+    if user().may_write(source):
+        return True
+    st.caption("Ваша роль позволяет только просматривать эти данные.")
+    return False
+
+
 def _save(plan) -> None:
     """Write an edit plan (or show why not), then rerun so every figure is fresh."""
     if plan.ok and plan.counts["new"] + plan.counts["changed"] == 0:
         st.info("Изменений нет.")
     elif plan.ok:
-        save_edits(database(), plan, user())
+        try:
+            save_edits(database(), plan, user())
+        except AccessDenied as exc:
+            st.error(str(exc))
+            return
         st.session_state["edit_message"] = (
             f"Сохранено: изменено значений {len(plan.changes)}. Журнал — на странице «Журнал изменений».")
         st.rerun()
@@ -69,6 +87,8 @@ def _save(plan) -> None:
 
 def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
     """Mark roadmap events done (status, link, date, comment) in place: the import's checks."""
+    if not may("edit"):
+        return
     labels = list(EVENT_STATUS_LABELS.values())
     table = pd.DataFrame({
         "event_id": events["event_id"], "№": events["number"], "Мероприятие": events["title"],
@@ -100,6 +120,8 @@ def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
 def due_date_editor(undated: pd.DataFrame, roadmap_id: str, period: int) -> None:
     """Give a date to the events whose deadline in the document has none («по графику»), so
     that they can be late too (logged)."""
+    if not may("edit") or user().role == "school_editor":
+        return
     with st.form(f"due-form-{roadmap_id}-{period}", border=False):
         editor = st.data_editor(
             pd.DataFrame({"event_id": undated["event_id"], "№": undated["number"],
@@ -111,10 +133,14 @@ def due_date_editor(undated: pd.DataFrame, roadmap_id: str, period: int) -> None
                 "Срок выполнения", format="DD.MM.YYYY")})
         saved = st.form_submit_button("Сохранить даты", key="save-due")
     if saved:
-        written = set_due_dates(database(), editor.assign(period=period)[["event_id", "period", "due_on"]],
-                                user())
-        st.session_state["due_message"] = f"Сохранено дат: {written}."
-        st.rerun()
+        try:
+            written = set_due_dates(database(), editor.assign(period=period)[["event_id", "period", "due_on"]],
+                                    user())
+        except AccessDenied as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["due_message"] = f"Сохранено дат: {written}."
+            st.rerun()
     if message := st.session_state.pop("due_message", None):
         st.success(message)
 
@@ -123,11 +149,11 @@ def due_date_editor(undated: pd.DataFrame, roadmap_id: str, period: int) -> None
 def recommendation_text(row) -> None:
     """A school's recommendations as written, with their status."""
     status = RECOMMENDATION_STATUS_LABELS.get(row["status"], row["status"])
-    approved = (f", {row['approved_by']}, {pd.Timestamp(row['approved_at']):%d.%m.%Y}"
+    approved = (f", {markdown_text(row['approved_by'])}, {pd.Timestamp(row['approved_at']):%d.%m.%Y}"
                 if row["status"] == "approved" else "")
-    st.markdown(f"**Статус: {status}{approved}.** {row['basis'] or ''}")
-    # One paragraph per line: numbered lines read as a list, plain ones as paragraphs.
-    st.markdown("\n\n".join(line.strip() for line in str(row["text"] or "").splitlines()
+    st.markdown(f"**Статус: {status}{approved}.** {markdown_text(row['basis'] or '')}")
+    # One paragraph per line, each shown as the very text the specialist typed (no links).
+    st.markdown("\n\n".join(markdown_text(line) for line in str(row["text"] or "").splitlines()
                             if line.strip()))
 
 
@@ -135,11 +161,13 @@ def recommendation_editor(row, period: int) -> None:
     """Edit a school's targeted recommendations and approve them (logged; evidence of the
     municipal indicator they answer)."""
     school = row["org_unit_id"]
-    st.caption(f"Основание: {row['basis']}" if isinstance(row["basis"], str) and row["basis"] else
+    if not may("recommendation"):
+        return
+    st.caption(f"Основание: {markdown_text(row['basis'])}" if isinstance(row["basis"], str) and row["basis"] else
                "Школа не попадает под правила поддержки в этом году; рекомендации сохранены ранее.")
     status = RECOMMENDATION_STATUS_LABELS.get(row["status"], row["status"])
     if row["status"] == "approved":
-        st.success(f"Утверждено: {row['approved_by']}, {pd.Timestamp(row['approved_at']):%d.%m.%Y %H:%M}. "
+        st.success(f"Утверждено: {markdown_text(row['approved_by'])}, {pd.Timestamp(row['approved_at']):%d.%m.%Y %H:%M}. "
                    "Изменение текста вернёт рекомендации в черновик.")
     else:
         st.caption(f"Статус: {status}.")
@@ -154,7 +182,7 @@ def recommendation_editor(row, period: int) -> None:
         try:
             st.session_state["rec_message"] = recommendations.save(
                 database(), school, period, text, row["basis"], approve=approve, user=user())
-        except ValueError as exc:
+        except (ValueError, AccessDenied) as exc:
             st.error(str(exc))
         else:
             st.rerun()

@@ -1,5 +1,5 @@
-"""The ground every page stands on: the database handle, the caches, the data version, who is
-writing, and the moves from one page to another.
+"""The ground every page stands on: the database handle, the caches, the data version, and
+the moves from one page to another.
 
 The bottom layer of ``ui``: it imports none of its siblings, so that the blocks, the sidebar,
 the editors and the presentation can all use it without a cycle.
@@ -15,7 +15,7 @@ import streamlit as st
 
 from indicators import config
 from indicators.ready import ready_db
-from indicators.store.database import Database
+from indicators.store.database import Database, DatabaseBusyError
 
 # The School page, the target of every «open this school»; app.py lists it among the pages.
 SCHOOL_PAGE = "app_pages/school.py"
@@ -28,8 +28,18 @@ def _database(path: str) -> Database:
 
 
 def database() -> Database:
-    """The process-wide database (QUALITY_DB or data/quality.duckdb), ready and migrated."""
-    return _database(str(config.db_path()))
+    """The process-wide database (QUALITY_DB or data/quality.duckdb), ready and migrated.
+
+    When another process holds the file (DuckDB lets one process open it for writing) the page
+    says so, and what to do, and stops: never a traceback."""
+    try:
+        return _database(str(config.db_path()))
+    except DatabaseBusyError:
+        st.error(f"База данных «{config.db_path().name}» сейчас занята другой программой — "
+                 "например, запущенной командой `python -m indicators …` или вторым экземпляром "
+                 "приложения. Дождитесь, пока команда закончит работу (или остановите второе "
+                 "приложение), и обновите страницу.")
+        st.stop()
 
 
 def read_data_version() -> None:
@@ -91,11 +101,6 @@ def cached(builder: Callable, *args) -> object:
     """``builder(*args)`` — a chart, its table, any pure function of a view's data — built once
     per distinct input: building a Plotly figure costs more than drawing it."""
     return _built(builder, _name(builder), args)
-
-
-def user() -> str:
-    """Who is writing, for the change log (the sidebar field; a default when left empty)."""
-    return (st.session_state.get("user_name") or "").strip() or "специалист УО"
 
 
 # -- moving between pages ----------------------------------------------------------------------

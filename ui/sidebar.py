@@ -16,9 +16,16 @@ from indicators.words import LEVEL_LABELS, LEVELS, period_label
 from ui.blocks import demo_notice, no_data_notice
 from ui.frame import open_municipality, read_data_version, view
 from ui.presentation import presenting
+from ui.auth import account_box, reach
+from indicators.text import markdown_text
 
 _SCOPE = "_scope"  # session key: the Scope drawn by app_frame() for this run
 REGION_WIDE = ""  # the municipality picker's first option: the whole region
+
+
+def _within(frame, ids: tuple[str, ...] | None):
+    """The rows of a picker's list the signed-in user may see (all of them when ``ids`` is None)."""
+    return frame if ids is None else frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
 def stale_value(key: str, allowed: list[str], what: str) -> None:
@@ -26,7 +33,8 @@ def stale_value(key: str, allowed: list[str], what: str) -> None:
     asked = [v for raw in st.query_params.get_all(key) for v in raw.split(",") if v]
     bad = [v for v in asked if v not in allowed]
     if bad:
-        st.toast(f"{what} «{', '.join(bad)}» из ссылки не найдено — фильтр сброшен.", icon="⚠️")
+        shown = markdown_text(", ".join(bad)[:80])  # the URL is anyone's text: shown, never rendered
+        st.toast(f"{what} «{shown}» из ссылки не найдено — фильтр сброшен.", icon="⚠️")
 
 
 def sidebar_scope() -> Scope | None:
@@ -36,7 +44,8 @@ def sidebar_scope() -> Scope | None:
     if not years or view(municipalities).empty:
         return None
     labels = [period_label(p) for p in years]
-    region_frame = view(regions)
+    within = reach()
+    region_frame = _within(view(regions), within.region_ids)
     region_names = dict(zip(region_frame["id"], region_frame["short_name"]))
     with st.sidebar:
         st.markdown("### Фильтры")
@@ -49,7 +58,10 @@ def sidebar_scope() -> Scope | None:
             stale_value("region", list(region_names.values()), "Регион")
             region = st.selectbox("Регион", list(region_names), format_func=region_names.get,
                                   key="region", bind="query-params")
-        munis = view(municipalities, region)
+        munis = _within(view(municipalities, region), within.municipality_ids)
+        if munis.empty:
+            st.warning("Вашей учётной записи не открыт ни один муниципалитет: обратитесь к администратору.")
+            return None
         muni_names = dict(zip(munis["id"], munis["short_name"]))
         muni = munis["id"].iloc[0]
         if len(munis) > 1:
@@ -63,7 +75,7 @@ def sidebar_scope() -> Scope | None:
             ) or None
         chosen: list[str] = []
         if muni is not None:
-            school_frame = view(schools, muni)
+            school_frame = _within(view(schools, muni), within.school_ids)
             school_names = dict(zip(school_frame["id"], school_frame["short_name"]))
             stale_value("schools", list(school_names.values()), "Школа")
             chosen = st.multiselect(
@@ -78,7 +90,7 @@ def sidebar_scope() -> Scope | None:
                 "Направление", [None, *dir_titles], key="direction", bind="query-params",
                 format_func=lambda d: "Все направления" if d is None else dir_titles[d])
         elif len(dirs) == 1:
-            st.caption(f"Направление: {dirs['title'].iloc[0]}")
+            st.caption(f"Направление: {markdown_text(dirs['title'].iloc[0])}")
         stale_value("level", [LEVEL_LABELS[lv] for lv in LEVELS], "Уровень")
         levels = st.multiselect("Уровень школы", list(LEVELS), format_func=LEVEL_LABELS.get,
                                 key="level", bind="query-params", placeholder="Все уровни")
@@ -87,6 +99,8 @@ def sidebar_scope() -> Scope | None:
                  region_frame["name"].iloc[0] if len(region_frame) == 1 else "Все муниципалитеты")
     else:
         place = munis.set_index("id").loc[muni, "name"]
+    if within.school_ids is not None:  # a school's operator sees its own school
+        chosen = list(within.school_ids)
     return Scope(
         period=years[labels.index(label)], periods=tuple(years), region_id=region,
         municipality_id=muni, municipality_name=place, school_ids=tuple(chosen),
@@ -102,9 +116,7 @@ def app_frame() -> None:
     """
     read_data_version()
     st.session_state[_SCOPE] = sidebar_scope()
-    with st.sidebar:
-        st.text_input("Ваше имя", key="user_name", placeholder="для журнала изменений",
-                      help="Кто вносит изменения: имя попадает в журнал изменений.")
+    account_box()
     if not presenting():
         demo_notice()
 
@@ -130,7 +142,7 @@ def scope(*, region_view: bool = False) -> Scope:
 
 def open_municipality_picker(chosen: Scope, *, key: str) -> None:
     """Find a municipality of the scope's region by typing its name, and open it."""
-    munis = view(municipalities, chosen.region_id)
+    munis = _within(view(municipalities, chosen.region_id), reach().municipality_ids)
     names = dict(zip(munis["id"], munis["name"]))
     picked = st.selectbox("Найти муниципалитет", list(names), index=None, format_func=names.get,
                           placeholder="Начните вводить название…", key=key)
@@ -141,7 +153,7 @@ def open_municipality_picker(chosen: Scope, *, key: str) -> None:
 def pick_school(chosen: Scope) -> str:
     """The school whose profile is shown, bound to the URL (``?school=…``); at first the first
     school chosen in the sidebar."""
-    frame = view(schools, chosen.municipality_id)
+    frame = _within(view(schools, chosen.municipality_id), reach().school_ids)
     names = dict(zip(frame["id"], frame["short_name"]))
     ids = list(names)
     default = chosen.school_ids[0] if chosen.school_ids else ids[0]

@@ -7,10 +7,16 @@ number and the level's name.  The level colours are Okabe–Ito, safe for colour
 
 from __future__ import annotations
 
+import functools
+import inspect
+from typing import Callable
+
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from indicators.text import plotly_text
 
 LEVEL_COLORS = {
     "high": "#009E73",          # bluish green
@@ -163,3 +169,37 @@ STATUS_NAMES = {
     "no_data": "нет данных",
     "not_applicable": "не применяется",
 }
+
+
+# Columns of a chart's input that hold user text (names of units, of events, of criteria).
+TEXT_COLUMNS = ("name", "short_name", "title", "short_title", "criterion", "label", "names",
+                "responsible", "section", "roadmap", "heading")
+
+
+def _inert(value):
+    if isinstance(value, str):
+        return plotly_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_inert(v) for v in value)
+    return value
+
+
+def plain_text_figure(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Decorate a chart builder so that the user text in its input frames (and its title) is
+    escaped for Plotly, which reads ``<a href>``, ``<b>`` and ``<br>`` in labels and hovers:
+    a school named with a link is shown, never followed.  The builder's own markup (bold
+    counts, line breaks of long labels) is added after, so it still works."""
+    @functools.wraps(builder)
+    def built(*args, **kwargs):
+        def clean(value, name=None):
+            if isinstance(value, pd.DataFrame):
+                cols = [c for c in TEXT_COLUMNS if c in value.columns]
+                return value.assign(**{c: value[c].map(_inert) for c in cols}) if cols else value
+            if name == "title" and isinstance(value, str):
+                return plotly_text(value)
+            return value
+        names = list(inspect.signature(builder).parameters)
+        args = [clean(a, names[i] if i < len(names) else None) for i, a in enumerate(args)]
+        kwargs = {k: clean(v, k) for k, v in kwargs.items()}
+        return builder(*args, **kwargs)
+    return built

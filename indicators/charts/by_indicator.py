@@ -6,11 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.words import period_label
-from indicators.charts.base import NO_DATA_TEXT, STATUS_COLORS, STATUS_NAMES, base_layout, percent, status_tiles, tile_layout, wrap
+from indicators.charts.base import plain_text_figure, NO_DATA_TEXT, STATUS_COLORS, STATUS_NAMES, base_layout, percent, status_tiles, tile_layout, wrap
 
 SHOWN = ("met", "partial", "not_met", "no_data")  # stacked to 100 % of the schools it applies to
 
 
+@plain_text_figure
 def status_share_bars(by_year: pd.DataFrame, title: str) -> go.Figure:
     """Per school year, the schools that meet it, partly meet it, don't, and sent nothing.
 
@@ -49,6 +50,7 @@ def status_share_bars(by_year: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+@plain_text_figure
 def ranking_bars(ranking: pd.DataFrame, title: str) -> go.Figure:
     """Every indicator as one bar split by how many schools meet it, least met on top.
 
@@ -86,6 +88,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@plain_text_figure
 def status_matrix(statuses: pd.DataFrame, title: str) -> go.Figure:
     """Schools × school years, each cell coloured by status with the score written in it.
 

@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 
 from indicators.words import LEVEL_LABELS
 from indicators.measures.settings import Thresholds
-from indicators.charts.base import LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
+from indicators.charts.base import plain_text_figure, LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
 
 
+@plain_text_figure
 def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Thresholds()) -> go.Figure:
     """Horizontal bars of compliance per unit, best on top, in level colours.
 
@@ -58,6 +59,7 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
     return base_layout(fig, title, height=max(320, 34 * len(data) + 130))
 
 
+@plain_text_figure
 def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
     """Units × criteria: each cell the compliance of that unit on that group of indicators.
 

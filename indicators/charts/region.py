@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.words import LEVEL_LABELS
-from indicators.charts.base import LEVEL_COLORS, base_layout, percent
+from indicators.charts.base import plain_text_figure, LEVEL_COLORS, base_layout, percent
 
 
+@plain_text_figure
 def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
     """Bars: each municipality's schools pooled, in level colours, best on top; a diamond: its
     department's own compliance.  A click on a bar opens that municipality."""

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from indicators.words import period_label
 from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link
-from indicators.charts.base import STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
+from indicators.charts.base import plain_text_figure, STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
 
 EVENT_COLORS = {
     "done": STATUS_COLORS["met"],
@@ -24,6 +24,7 @@ def _label(number, title: str) -> str:
     return f"{number}. {short}"
 
 
+@plain_text_figure
 def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figure:
     """Events (rows, in the document's order) × school years: each cell the event's status that
     year, «просрочено» written in it when overdue.
@@ -51,6 +52,7 @@ def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figu
     return fig
 
 
+@plain_text_figure
 def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
     """Share of the school-level events each school has done this year, best on top."""
     data = by_school.iloc[::-1]

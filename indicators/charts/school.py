@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, period_label
-from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, base_layout, percent, wrap
+from indicators.charts.base import plain_text_figure, LEVEL_COLORS, STATUS_COLORS, base_layout, percent, wrap
 
 _STAGE_COLORS = {
     "present": STATUS_COLORS["met"],
@@ -18,6 +18,7 @@ _STAGE_COLORS = {
 }
 
 
+@plain_text_figure
 def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
     """The school's compliance per school year (level colours) and the municipal average line."""
     years = [period_label(p) for p in history["period"]]
@@ -40,6 +41,7 @@ def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
     return base_layout(fig, title, height=420)
 
 
+@plain_text_figure
 def criteria_compare(frame: pd.DataFrame, title: str) -> go.Figure:
     """Per group of criteria: the school beside the municipal average."""
     labels = [wrap(c, 40) for c in frame["criterion"]]
@@ -57,6 +59,7 @@ def criteria_compare(frame: pd.DataFrame, title: str) -> go.Figure:
     return base_layout(fig, title, height=160 + 90 * len(frame))
 
 
+@plain_text_figure
 def cycle_strip(stages: pd.DataFrame, title: str) -> go.Figure:
     """The seven stages left to right, each coloured and named by its status; the first break
     is outlined and marked «разрыв»."""

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from indicators.measures.change import CHANGE_BAND_LABELS, CHANGE_BANDS, RATING_LABELS, RATINGS, STATUS_BAND_LABELS, STATUS_BANDS, Bands
 from indicators.words import LEVEL_LABELS, period_label
-from indicators.charts.base import base_layout, percent, points, tile_layout, tile_trace
+from indicators.charts.base import plain_text_figure, base_layout, percent, points, tile_layout, tile_trace
 
 # ColorBrewer RdYlBu, five classes: a diverging scheme that stays distinct for colour-blind
 # readers (red and blue ends, yellow middle); every cell also carries its number and legend.
@@ -19,6 +19,7 @@ LINE_DASHES = ("solid", "dot", "dashdot", "longdash")
 NO_DATA_Y = -6  # where a year with no data is marked: below 0 %, on its own labelled tick
 
 
+@plain_text_figure
 def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str,
                 average: str = "Среднее по муниципалитету") -> go.Figure:
     """Compliance of each school over the school years, with the municipal average.
@@ -73,6 +74,7 @@ def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str,
     return fig
 
 
+@plain_text_figure
 def status_change_grid(grid: pd.DataFrame, title: str, bands: Bands) -> go.Figure:
     """The 5×5 grid: status this year (rows) × change since last year (columns).
 
@@ -130,6 +132,7 @@ def _change_label(band: str, b: Bands) -> str:
     return f"{head}<br>({edges[band]})"
 
 
+@plain_text_figure
 def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str) -> go.Figure:
     """The largest rises and falls since last year, as bars right and left of zero.
 

@@ -5,6 +5,7 @@ tiny municipality.  (The pages are checked in tests/test_app_text.py.)"""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -82,3 +83,39 @@ def test_the_text_helpers():
     assert spreadsheet_text("=1+1") == "\u200b=1+1" and spreadsheet_text("ok") == "ok"
     assert safe_link("javascript:alert(1)") is None and safe_link("file:///c:/x") is None
     assert safe_link("  https://x.example/a.pdf ") == "https://x.example/a.pdf"
+
+
+def test_every_chart_builder_escapes_its_names():
+    """A new chart can't forget: every public builder of a figure in indicators/charts (the
+    layout helpers of base.py aside) is wrapped by plain_text_figure."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import plotly.graph_objects as go
+
+    import indicators.charts as charts
+
+    unwrapped = []
+    for info in pkgutil.iter_modules(charts.__path__):
+        if info.name == "base":
+            continue
+        module = importlib.import_module(f"indicators.charts.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                returns = inspect.signature(fn).return_annotation
+                if returns in (go.Figure, "go.Figure") and not hasattr(fn, "__wrapped__"):
+                    unwrapped.append(f"{info.name}.{name}")
+    assert not unwrapped, f"chart builders without plain_text_figure: {unwrapped}"
+
+
+def test_a_chart_shows_a_hostile_name_as_text():
+    from indicators.charts.overview import compliance_bars
+
+    frame = pd.DataFrame({"org_unit_id": ["a"], "short_name": ['<a href="http://evil.example">A</a>'],
+                          "name": ["<b>A</b>"], "compliance": [0.5], "completeness": [1.0],
+                          "level": ["medium"]})
+    fig = compliance_bars(frame, "Соответствие <i>2024/25</i>")
+    dumped = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)  # the figure as Plotly gets it
+    assert "<a href" not in dumped and "<i>" not in dumped
+    assert "&lt;a href" in dumped and "<b>&lt;b&gt;A&lt;/b&gt;</b>" in dumped and "&lt;i&gt;" in dumped

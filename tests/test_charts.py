@@ -7,7 +7,8 @@ import math
 import pandas as pd
 
 from indicators import charts
-from indicators.views.common import safe_link, unit_indicators
+from indicators.text import safe_link
+from indicators.views.common import unit_indicators
 
 
 def _schools() -> pd.DataFrame:

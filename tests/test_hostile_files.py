@@ -161,6 +161,14 @@ def test_too_many_parts(db):
     assert "«много.xlsx»: в книге 611 частей (внутренних файлов zip) при допустимых 500" in message
 
 
+def test_a_zip_without_a_workbook(db):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("data.xml", "<a/>")
+    assert "«архив.xlsx»: это архив zip без книги (нет части xl/workbook.xml), а не книга Excel" in \
+        refused(db, [("архив.xlsx", out.getvalue())])
+
+
 # -- the sheets --------------------------------------------------------------------------------
 
 def test_a_renamed_assessments_sheet_with_the_events_sheet_left(db):

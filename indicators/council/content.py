@@ -1,12 +1,7 @@
-"""The August council (августовский педсовет): its numbers, frozen snapshots, and its slides.
-
-:func:`build` gathers, from the same measures the pages use, everything the talk shows for one
-municipality and school year.  A *snapshot* stores that content in the database at a moment
-the head chooses, so a value corrected during the talk doesn't shift a slide; the deck, the
-presentation mode and the HTML report all draw from a :class:`Council`, live or frozen, and
-every slide says the date of its data.  :func:`slides` turns it into a renderer-neutral list
-of :class:`Slide` (text, figures, a chart spec, a table), which the PowerPoint writer, the
-Plotly charts and the HTML report render alike, so the three can't disagree.
+"""The August council's content: everything the talk shows for one municipality and school
+year, gathered by :func:`build` from the same measures the pages use, as a :class:`Council`
+(live, or loaded back from a snapshot).  The slides, the deck and the report draw from it, so
+they can't disagree with the pages.
 """
 
 from __future__ import annotations

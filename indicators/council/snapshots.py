@@ -1,12 +1,6 @@
-"""The August council (августовский педсовет): its numbers, frozen snapshots, and its slides.
-
-:func:`build` gathers, from the same measures the pages use, everything the talk shows for one
-municipality and school year.  A *snapshot* stores that content in the database at a moment
-the head chooses, so a value corrected during the talk doesn't shift a slide; the deck, the
-presentation mode and the HTML report all draw from a :class:`Council`, live or frozen, and
-every slide says the date of its data.  :func:`slides` turns it into a renderer-neutral list
-of :class:`Slide` (text, figures, a chart spec, a table), which the PowerPoint writer, the
-Plotly charts and the HTML report render alike, so the three can't disagree.
+"""Frozen council numbers: a snapshot stores a :class:`~indicators.council.content.Council` in
+the database at the moment the head chooses («данные на 20.08.2025 14:30»), so a value corrected
+during the talk moves no slide; every slide of a snapshot says its date.
 """
 
 from __future__ import annotations

@@ -108,12 +108,13 @@ def _check_container(name: str, data: bytes, limit_mb: float) -> zipfile.ZipFile
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # zipfile raises many kinds on a mangled directory
         raise InvalidFile(Issue(name, "файл повреждён: не открывается как книга Excel. "
                                       "Попросите школу прислать файл заново.")) from None
     if "xl/workbook.xml" not in names:
         kind = ("документ Word (.docx)" if "word/document.xml" in names else
-                "презентация PowerPoint" if "ppt/presentation.xml" in names else "не книга Excel")
+                "презентация PowerPoint" if "ppt/presentation.xml" in names else
+                "архив zip без книги (нет части xl/workbook.xml)")
         raise InvalidFile(Issue(name, f"это {kind}, а не книга Excel, хотя имя оканчивается на "
                                       ".xlsx. Нужен заполненный шаблон Excel."))
     return archive

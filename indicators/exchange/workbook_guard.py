@@ -137,8 +137,9 @@ def repack(archive: zipfile.ZipFile, limit: Limits) -> bytes:
                 out.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                 NotImplementedError, ValueError) as exc:
+            cause = "ошибка сжатия" if isinstance(exc, zlib.error) else type(exc).__name__
             raise Refused(f"файл повреждён: {_part(archive, info.filename)} не распаковывается "
-                          f"({type(exc).__name__}). Попросите школу прислать файл заново.") from None
+                          f"({cause}). Попросите школу прислать файл заново.") from None
         if read != info.file_size:
             raise Refused(f"файл повреждён: {_part(archive, info.filename)} короче, чем заявлено. "
                           "Попросите школу прислать файл заново.")

@@ -1,20 +1,11 @@
-"""The measures of DESIGN.md, computed in SQL in one place.
+"""The management cycle of each unit: the status of each of its seven stages (goal → monitoring
+→ analysis → recommendations → measures → decisions → effectiveness) and where it first breaks.
 
-Definitions (the tests work them out by hand on a tiny fixture):
-
-* *expected* values of a unit for a period: the indicators of the unit's level that are in
-  force that period (``first_period``/``last_period``), while the unit is open, minus the ones
-  marked not applicable;
-* *compliance* = Σ score / Σ max_score over the expected values that were assessed;
-* *completeness* = assessed / expected.  A missing value is "no data", never a zero;
-* *level*: ``no_data`` when nothing was assessed, ``insufficient`` when completeness is below
-  the threshold, else ``high`` / ``medium`` / ``low`` by the compliance thresholds;
-* *change*: compliance minus the compliance of the previous school year (NULL if either is
-  missing);
-* a *stage* of the management cycle is ``present`` (all its values at maximum), ``partial``
-  (some evidence), ``missing`` (assessed, no evidence at all) or ``no_data``; the *cycle break*
-  is the first stage, in cycle order, that is missing or has no data;
-* a *persistent gap* is an indicator scored 0 this year and the year before.
+A stage is *present* when all its values are in at their maximum, *partial* with some evidence,
+*missing* when assessed with no evidence at all, *no data* when nothing came in — the same
+classification as any set of values (``set_status``), in the stage's own words.  The *break*
+is the first stage, in cycle order, that is missing or has no data: where a head of department
+looks first.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Writes other than an import: undo of the last import, in-place edits, acceptance and its
-unlock, and reading the change log.  Each is one transaction and one batch in the change log.
+"""Reading the change log back: every changed field with who, when, old → new, source, file
+and row, filtered for the Журнал page, with Russian words for codes.
 """
 
 from __future__ import annotations

@@ -14,7 +14,9 @@ import pandas as pd
 from indicators.store.database import Database
 from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
 from indicators.measures.compliance import periods
-from indicators.views.common import STATUS_LABELS, safe_link, school_scope
+from indicators.text import safe_link
+from indicators.views.common import school_scope
+from indicators.words import STATUS_LABELS
 from indicators.views.scope import Scope
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.store.database import Database
+from indicators.words import STATUS_LABELS
 from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance, periods
 from indicators.measures.roadmap import is_school_event
-from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link  # noqa: F401
+from indicators.text import safe_link
+from indicators.words import EVENT_STATUS_LABELS
 from indicators.views.scope import Scope
 
 
@@ -79,13 +81,6 @@ def roadmaps(db: Database) -> pd.DataFrame:
                    "ORDER BY d.id")
 
 
-STATUS_LABELS = {
-    "met": "Выполнено",
-    "partial": "Частично",
-    "not_met": "Не выполнено",
-    "not_applicable": "Не применяется",
-    "no_data": "Нет данных",
-}
 
 
 def unit_indicators(db: Database, unit_id: str, period: int,

@@ -12,8 +12,8 @@ from indicators.text import markdown_text
 
 scope = ui.scope()
 st.title(f"Показатели, {scope.year} учебный год")
-st.caption(scope.municipality_name + (f" · выбрано школ: {len(ui.view(school_scope, scope))}"
-                                      if scope.school_ids or scope.levels else ""))
+st.caption(markdown_text(scope.municipality_name)
+           + (f" · выбрано школ: {len(ui.view(school_scope, scope))}" if scope.school_ids or scope.levels else ""))
 
 ranking = ui.view(indicator_ranking, scope)
 ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ выполняют каждый показатель, {scope.year}"),
@@ -50,7 +50,7 @@ with cols[3]:
 gaps = data.current.dropna(subset=["gap_codes"])
 if len(gaps):
     st.warning("**Не выполняется два года подряд:** " + "; ".join(
-        f"{n} ({codes})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
+        f"{markdown_text(n)} ({markdown_text(codes)})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
 
 ui.chart(ui.cached(charts.status_share_bars, data.by_year,
                    f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),

@@ -41,7 +41,7 @@ data = ui.view(overview, scope)
 muni, dept = data.municipality, data.department
 
 st.title(f"Обзор за {scope.year} учебный год")
-st.caption(scope.municipality_name)
+st.caption(markdown_text(scope.municipality_name))
 
 cols = st.columns(3)
 ui.metric(cols[0], "Соответствие по школам", muni.get("compliance"), muni.get("change"),

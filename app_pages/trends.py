@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.measures.change import RATING_COLOR_NAMES, RATINGS
+from indicators.text import markdown_text
 from indicators.views.common import available_periods
 from indicators.views.trends import region_trends, trends
 from indicators.words import period_label
@@ -23,7 +24,7 @@ else:
 first = ui.view(available_periods)[0]
 
 st.title(f"Динамика, {scope.year} учебный год")
-st.caption(scope.municipality_name)
+st.caption(markdown_text(scope.municipality_name))
 
 if not data.lines_chosen:
     who = "муниципалитетов" if region else "школ"
@@ -47,7 +48,7 @@ for col, rating in zip(st.columns(len(RATINGS)), RATINGS):
 if len(data.unrated):
     ui.school_list(f"Без оценки динамики: {len(data.unrated)}", data.unrated, key="rating-none",
                    municipalities=region)
-    st.caption("Без оценки: " + "; ".join(f"{n} — {why}" for n, why in
+    st.caption("Без оценки: " + "; ".join(f"{markdown_text(n)} — {why}" for n, why in
                                           zip(data.unrated["short_name"], data.unrated["unrated"])))
 ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {scope.year}", data.bands),
          ui.cached(charts.placement_table, data.placed, data.bands, unit), key="trends-grid",

@@ -138,7 +138,7 @@ def school_list(label: str, frame: pd.DataFrame, *, key: str, municipalities: bo
     otherwise draw hundreds of buttons on every rerun.
     """
     with st.popover(label, disabled=frame.empty, use_container_width=True):
-        st.markdown("\n".join(f"- {name}" for name in frame["name"]))
+        st.markdown("\n".join(f"- {markdown_text(name)}" for name in frame["name"]))
         names = dict(zip(frame["org_unit_id"], frame["name"]))
         st.selectbox("Открыть муниципалитет" if municipalities else "Открыть профиль школы",
                      list(names), index=None, format_func=names.get, key=f"open-{key}",

@@ -34,7 +34,8 @@ def stale_value(key: str, allowed: list[str], what: str) -> None:
     bad = [v for v in asked if v not in allowed]
     if bad:
         shown = markdown_text(", ".join(bad)[:80])  # the URL is anyone's text: shown, never rendered
-        st.toast(f"{what} «{shown}» из ссылки не найдено — фильтр сброшен.", icon="⚠️")
+        st.toast(f"В ссылке указано «{shown}» ({what.lower()}): такого значения нет — фильтр "
+                 "сброшен.", icon="⚠️")
 
 
 def sidebar_scope() -> Scope | None:

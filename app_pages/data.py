@@ -25,8 +25,9 @@ st.title(f"Данные за {scope.year} учебный год")
 st.caption(f"{markdown_text(scope.municipality_name)} · учебный год выбирается слева")
 
 school_frame = ui.view(schools, scope.municipality_id)
-if ui.reach().school_ids is not None:  # a school's operator works with its own school
-    school_frame = school_frame[school_frame["id"].isin(ui.reach().school_ids)]
+own = ui.reach().school_ids  # a school's operator works with (and sees) its own school only
+if own is not None:
+    school_frame = school_frame[school_frame["id"].isin(own)]
 names = dict(zip(school_frame["id"], school_frame["short_name"]))
 tab_template, tab_import, tab_accept, tab_export, tab_catalog = st.tabs(
     ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка",
@@ -106,6 +107,8 @@ with tab_import:
 
 with tab_accept:
     status = ui.view(submissions, scope.municipality_id, scope.period)
+    if own is not None:
+        status = status[status["org_unit_id"].isin(own)].reset_index(drop=True)
     missing = status[status["status"].isna() & (status["kind"] == "school")]
     if len(missing):
         st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, missing["short_name"])))

@@ -39,6 +39,11 @@ if scope.region_wide:  # the whole region: its municipalities compared, each ope
     st.stop()
 data = ui.view(overview, scope)
 muni, dept = data.municipality, data.department
+by_level, levels, not_submitted = data.by_level, data.levels, data.not_submitted
+if (own := ui.reach().school_ids) is not None:  # a school's operator: its own school, no other's name
+    by_level = {lv: f[f["org_unit_id"].isin(own)].reset_index(drop=True) for lv, f in by_level.items()}
+    levels = {lv: len(f) for lv, f in by_level.items()}
+    not_submitted = not_submitted[not_submitted["org_unit_id"].isin(own)]
 
 st.title(f"Обзор за {scope.year} учебный год")
 st.caption(markdown_text(scope.municipality_name))
@@ -58,11 +63,11 @@ st.markdown("**Школы по уровням** — нажмите, чтобы �
 for row in (("high", "medium", "low"), ("insufficient", "no_data")):
     for col, level in zip(st.columns(3), row):
         with col:
-            ui.school_list(f"{LEVEL_LABELS[level]}: {data.levels[level]}", data.by_level[level],
+            ui.school_list(f"{LEVEL_LABELS[level]}: {levels[level]}", by_level[level],
                            key=f"level-{level}")
 
-if len(data.not_submitted):
-    st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, data.not_submitted["short_name"])))
+if len(not_submitted):
+    st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, not_submitted["short_name"])))
 if scope.school_ids or scope.levels:
     st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 

@@ -179,24 +179,36 @@ def _bomb_refusal(template: bytes) -> dict:
     traced_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    start = time.perf_counter()
-    try:
-        read_guarded("бомба.xlsx", bomb, limit)
-        raise AssertionError("the zip bomb was not refused")
-    except InvalidFile:
-        guarded_s = time.perf_counter() - start
+    guarded_s = []
+    for _ in range(2):   # the first starts the reading processes' server, the second finds it
+        start = time.perf_counter()
+        try:
+            read_guarded("бомба.xlsx", bomb, limit)
+            raise AssertionError("the zip bomb was not refused")
+        except InvalidFile:
+            guarded_s.append(time.perf_counter() - start)
     return {"file_mb": round(len(bomb) / MIB, 2), "inflates_to_mb": BOMB_SIZE // MIB,
-            "refuse_s": round(direct_s, 4), "refuse_guarded_s": round(guarded_s, 4),
+            "refuse_s": round(direct_s, 4), "refuse_guarded_cold_s": round(guarded_s[0], 3),
+            "refuse_guarded_s": round(guarded_s[1], 3),
             "traced_peak_mb": round(traced_peak / MIB, 2),
             "peak_rss_growth_mb": round(rss_growth / 1024, 1), "message": message}
 
 
+def _small_workbook() -> bytes:
+    book = Workbook()
+    book.active.title = ASSESSMENTS
+    book.active.append([c.header for c in ASSESSMENT_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def main() -> dict:
+    bomb = _bomb_refusal(_small_workbook())   # first, while the process's peak RSS is still low
     plan_s, apply_s = [], []
     with tempfile.TemporaryDirectory() as folder:
         db, codes = build_database(Path(folder) / "seed.duckdb")
         data = build_file(codes)
-        bomb = _bomb_refusal(data)   # first, while the process's peak RSS is still low
         db.close()
         for run in range(RUNS):
             path = Path(folder) / f"run{run}.duckdb"
@@ -227,7 +239,8 @@ def main() -> dict:
     print(f"  проверка + предпросмотр: {result['validate_preview_s']} с; запись: {result['apply_s']} с; "
           f"всего {result['total_s']} с (цель < {result['target_s']} с)")
     print(f"Zip-бомба {bomb['file_mb']} МБ → {bomb['inflates_to_mb']} МБ отклонена за "
-          f"{bomb['refuse_s']} с (в дочернем процессе {bomb['refuse_guarded_s']} с), пик памяти "
+          f"{bomb['refuse_s']} с (в дочернем процессе {bomb['refuse_guarded_s']} с, первый раз "
+          f"{bomb['refuse_guarded_cold_s']} с), пик памяти "
           f"Python {bomb['traced_peak_mb']} МБ, рост пикового RSS {bomb['peak_rss_growth_mb']} МБ")
     return result
 

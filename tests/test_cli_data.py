@@ -86,3 +86,41 @@ def test_cli_refusals_are_russian(tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
     undo = run_cli(path, "undo")
     assert undo.returncode == 1 and "нет загрузки" in undo.stderr
+
+
+def test_a_name_that_is_not_its_schools_is_asked_and_applied_only_with_confirm(tmp_path):
+    path = _demo(tmp_path)
+    out = tmp_path / "шаблон.xlsx"
+    assert run_cli(path, "template", "--year", "2024/25", "--school", "sosh-6", "--out", str(out)).returncode == 0
+    book = load_workbook(out)
+    book["Оценки"]["J2"] = "нет"
+    book["Оценки"]["B2"] = "СОШ № 66"       # a typo'd name under sosh-6's code
+    filled = tmp_path / "сош6.xlsx"
+    book.save(filled)
+    preview = run_cli(path, "import", str(filled))
+    assert preview.returncode == 0 and "Вопросы (1)" in preview.stdout and "СОШ № 66" in preview.stdout
+    refused = run_cli(path, "import", str(filled), "--apply")
+    assert refused.returncode == 1 and "--confirm" in refused.stderr and "Traceback" not in refused.stderr
+    assert _scores(path) == 2
+    applied = run_cli(path, "import", str(filled), "--apply", "--confirm")
+    assert applied.returncode == 0 and "Записано" in applied.stdout
+    assert _scores(path) == 0
+
+
+def test_a_catalog_file_bomb_is_refused(tmp_path):
+    import io
+    import zipfile
+
+    from indicators.exchange.catalog_file import plan_catalog
+    from indicators.ready import ready_db
+
+    db = ready_db(_demo(tmp_path))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            for _ in range(64):
+                part.write(b"0" * 2**20)   # 64 MB of one byte: far past a catalog's 20 MB
+    plan = plan_catalog(db, "каталог.xlsx", bomb.getvalue(), "zaozerny")
+    assert not plan.ok and "МБ" in str(plan.issues[0]) and "каталог.xlsx" in str(plan.issues[0])

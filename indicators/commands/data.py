@@ -64,6 +64,9 @@ def register(sub) -> dict:
     p.add_argument("files", nargs="+", metavar="ФАЙЛ.xlsx")
     p.add_argument("--year", help="учебный год, за который собираются данные (проверяется)")
     p.add_argument("--apply", action="store_true", help="записать изменения в базу")
+    p.add_argument("--confirm", action="store_true",
+                   help="записать, даже если есть вопросы (например, название школы в файле не "
+                   "совпадает с названием под её кодом) — после того как вы их проверили")
     p.add_argument("--user", default=None, help="кто загружает (для журнала изменений)")
 
     p = sub.add_parser("export", help="выгрузить базу в Excel",
@@ -206,10 +209,17 @@ def _import(args: argparse.Namespace) -> int:
         print(note)
     for row in plan.changes.itertuples():
         print(f"  {row.Организация} · {row.Что} · {row.Поле}: {row.Было} → {row.Стало}")
+    if plan.questions:
+        print(f"Вопросы ({len(plan.questions)}) — проверьте перед записью:")
+        for question in plan.questions:
+            print(f"? {question}")
     if not args.apply:
-        print("Это предпросмотр: чтобы записать, повторите команду с --apply.")
+        print("Это предпросмотр: чтобы записать, повторите команду с --apply"
+              + (" --confirm (после проверки вопросов)." if plan.questions else "."))
         return 0
-    batch = apply_import(db, plan, _user(args))
+    if plan.questions and not args.confirm:
+        raise CliError("есть вопросы к файлам (см. выше): проверьте их и повторите команду с --confirm")
+    batch = apply_import(db, plan, _user(args), confirmed=args.confirm)
     print(f"Записано (загрузка № {batch}). Отменить: python -m indicators undo")
     return 0
 

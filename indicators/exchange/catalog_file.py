@@ -11,7 +11,7 @@ catalog no longer overwrites it on start (``meta.custom_catalog``).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
@@ -20,6 +20,7 @@ from indicators.catalog.tables import STAGE_LABELS, UNIT_LEVELS
 from indicators.store.database import Database
 from indicators.exchange.export import frames_to_xlsx
 from indicators.exchange.read import InvalidFile, Issue, _check_container
+from indicators.exchange.workbook_guard import Refused, check_parts, limits, repack
 from indicators.words import period_label
 from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
 from indicators.store.door import batch
@@ -96,14 +97,25 @@ def current_catalog(db: Database, municipality_id: str) -> bytes:
     return frames_to_xlsx(frames)
 
 
+CATALOG_UNPACKED_MB = 20   # a catalog of every school of a large municipality is under 1 MB
+
+
 def plan_catalog(db: Database, name: str, data: bytes, municipality_id: str,
                  limit_mb: float = 10) -> CatalogPlan:
     plan = CatalogPlan(name)
     try:
-        _check_container(name, data, limit_mb)
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        archive = _check_container(name, data, limit_mb)
+        # A catalog is a few hundred rows: the import's part limits, tighter, and every part
+        # unpacked under that cap before the reader sees it (catalog files come only from an
+        # administrator, so they are read in-process).
+        limit = replace(limits(db, limit_mb), unpacked_mb=min(limits(db).unpacked_mb, CATALOG_UNPACKED_MB))
+        check_parts(archive, limit)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(repack(archive, limit)))
     except InvalidFile as exc:
         plan.issues.append(exc.issue)
+        return plan
+    except Refused as exc:
+        plan.issues.append(Issue(name, str(exc)))
         return plan
     except Exception:
         plan.issues.append(Issue(name, "файл повреждён: не открывается как книга Excel."))

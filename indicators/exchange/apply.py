@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.store.database import Database
+from indicators.store.actors import Actor
 from indicators.store.door import batch
 from indicators.exchange.read import ImportPlan
 
@@ -21,7 +22,7 @@ class NeedsConfirmation(ValueError):
     """The plan has open questions (``ImportPlan.questions``) and was not confirmed."""
 
 
-def apply_import(db: Database, plan: ImportPlan, user: str, *, source: str = "import",
+def apply_import(db: Database, plan: ImportPlan, user: Actor, *, source: str = "import",
                  confirmed: bool = False) -> int:
     """Write a valid plan as one batch; return the batch id (for undo).
 

@@ -1,10 +1,10 @@
-"""Schools' filled templates back into the database: read, validate everything, preview, apply.
+"""Checking an import: every row of every file against the catalog and the database, before
+anything is written.
 
-Nothing is written until every file is valid: :func:`plan_import` reads and checks all of them
-and returns the plan (rows to write, each change old → new, the counts) or the list of
-problems, each naming file, sheet, row and column in Russian.  :func:`apply_import` then writes
-the whole plan in one transaction, every value in the change log under one batch (so the import
-can be undone, ``batches.undo_last``).
+:func:`plan_import` returns the plan — the rows to write, each change old → new, the counts,
+the notes and the questions the specialist must confirm — or every problem, each naming file,
+sheet, row and column in Russian.  In-place edits on the pages are checked by the same code
+(:func:`check_rows`), so a value typed in a cell obeys the same rules as one in a file.
 """
 
 from __future__ import annotations

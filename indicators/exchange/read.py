@@ -1,10 +1,10 @@
-"""Schools' filled templates back into the database: read, validate everything, preview, apply.
+"""Reading one filled template: the first step of read → check → apply.
 
-Nothing is written until every file is valid: :func:`plan_import` reads and checks all of them
-and returns the plan (rows to write, each change old → new, the counts) or the list of
-problems, each naming file, sheet, row and column in Russian.  :func:`apply_import` then writes
-the whole plan in one transaction, every value in the change log under one batch (so the import
-can be undone, ``batches.undo_last``).
+A file is taken apart only after its container is known to be a real, reasonable .xlsx
+(``workbook_guard``: sizes, parts, compression ratio, each part unpacked under a cap; in a
+guarded child process, ``guarded``), then its sheets «Оценки» and «Мероприятия» become rows of
+plain values, each with its file, sheet and row for the messages.  :class:`Issue` and
+:class:`ImportPlan` are the vocabulary the checks and the page share.
 """
 
 from __future__ import annotations

@@ -30,15 +30,15 @@ import pandas as pd
 from openpyxl import Workbook
 
 from indicators.catalog.tables import sync_catalog
-from indicators.store.database import Database
 from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
 from indicators.exchange.guarded import read_guarded
 from indicators.exchange.read import InvalidFile, read_file
-from indicators.exchange.workbook_guard import Limits, sheet_paths
 from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS
-from indicators.store.door import batch
+from indicators.exchange.workbook_guard import Limits, sheet_paths
 from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import batch
 
 SCHOOLS = 1000
 YEAR = 2024

@@ -87,9 +87,20 @@ def _queries(db, page: str, region_id: str | None, muni: str, school: str):
     from indicators.exchange.edits import last_import, submissions
     from indicators.store.changelog import change_log
     from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view
-    from indicators.views.common import available_periods, directions, municipalities, regions, roadmaps, schools
-    from indicators.views.council import (council_content, council_recommendations, council_snapshots,
-                                          school_recommendation)
+    from indicators.views.common import (
+        available_periods,
+        directions,
+        municipalities,
+        regions,
+        roadmaps,
+        schools,
+    )
+    from indicators.views.council import (
+        council_content,
+        council_recommendations,
+        council_snapshots,
+        school_recommendation,
+    )
     from indicators.views.overview import overview
     from indicators.views.region import region_overview
     from indicators.views.roadmap import roadmap_view

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators.synthetic import demo
 from indicators.catalog.tables import sync_catalog
 from indicators.store.database import Database, open_db
+from indicators.synthetic import demo
 
 
 def ready_db(path: str | Path | None = None, *, with_demo: bool = True) -> Database:

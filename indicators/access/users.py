@@ -7,10 +7,9 @@ clear; the change log records that a password changed, not its hash.
 
 from __future__ import annotations
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
-import pandas as pd
 
 from indicators.store.actors import ROLES, Actor
 from indicators.store.database import Database

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import config
-from indicators.store.database import Database
-from indicators.words import STAGE_LABELS, UNIT_LEVELS  # noqa: F401
-from indicators.store.door import batch
 from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import batch
+from indicators.words import STAGE_LABELS, UNIT_LEVELS  # noqa: F401
 
 STAGES = (
     "goal",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Callable
-
 import math
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.charts.base import (
+    NO_DATA_TEXT,
+    STATUS_COLORS,
+    STATUS_NAMES,
+    base_layout,
+    percent,
+    plain_text_figure,
+    status_tiles,
+    tile_layout,
+    wrap,
+)
 from indicators.words import period_label
-from indicators.charts.base import plain_text_figure, NO_DATA_TEXT, STATUS_COLORS, STATUS_NAMES, base_layout, percent, status_tiles, tile_layout, wrap
 
 SHOWN = ("met", "partial", "not_met", "no_data")  # stacked to 100 % of the schools it applies to
 

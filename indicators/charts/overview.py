@@ -5,9 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.words import LEVEL_LABELS
+from indicators.charts.base import (
+    LEVEL_COLORS,
+    NO_DATA_TEXT,
+    base_layout,
+    percent,
+    plain_text_figure,
+    tile_layout,
+    tile_trace,
+    wrap,
+)
 from indicators.measures.settings import Thresholds
-from indicators.charts.base import plain_text_figure, LEVEL_COLORS, NO_DATA_TEXT, base_layout, percent, tile_layout, tile_trace, wrap
+from indicators.words import LEVEL_LABELS
 
 
 @plain_text_figure

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.charts.base import LEVEL_COLORS, base_layout, percent, plain_text_figure
 from indicators.words import LEVEL_LABELS
-from indicators.charts.base import plain_text_figure, LEVEL_COLORS, base_layout, percent
 
 
 @plain_text_figure

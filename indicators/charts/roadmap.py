@@ -5,9 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.words import period_label
+from indicators.charts.base import (
+    STATUS_COLORS,
+    base_layout,
+    category_tiles,
+    percent,
+    plain_text_figure,
+    tile_layout,
+    wrap,
+)
 from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link
-from indicators.charts.base import plain_text_figure, STATUS_COLORS, base_layout, category_tiles, percent, tile_layout, wrap
+from indicators.words import period_label
 
 EVENT_COLORS = {
     "done": STATUS_COLORS["met"],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, base_layout, percent, plain_text_figure, wrap
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, period_label
-from indicators.charts.base import plain_text_figure, LEVEL_COLORS, STATUS_COLORS, base_layout, percent, wrap
 
 _STAGE_COLORS = {
     "present": STATUS_COLORS["met"],

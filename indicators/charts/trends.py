@@ -5,9 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.measures.change import CHANGE_BAND_LABELS, CHANGE_BANDS, RATING_LABELS, RATINGS, STATUS_BAND_LABELS, STATUS_BANDS, Bands
+from indicators.charts.base import base_layout, percent, plain_text_figure, points, tile_layout, tile_trace
+from indicators.measures.change import (
+    CHANGE_BAND_LABELS,
+    CHANGE_BANDS,
+    RATING_LABELS,
+    RATINGS,
+    STATUS_BAND_LABELS,
+    STATUS_BANDS,
+    Bands,
+)
 from indicators.words import LEVEL_LABELS, period_label
-from indicators.charts.base import plain_text_figure, base_layout, percent, points, tile_layout, tile_trace
 
 # ColorBrewer RdYlBu, five classes: a diverging scheme that stays distinct for colour-blind
 # readers (red and blue ends, yellow middle); every cell also carries its number and legend.

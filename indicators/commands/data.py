@@ -8,23 +8,23 @@ import os
 import sys
 from pathlib import Path
 
-from indicators.synthetic import demo, generate
-from indicators.council.report_html import build_html
-from indicators.council.deck_pptx import build_pptx
-from indicators.measures.compliance import aggregate_compliance, periods
-from indicators.words import period_label
-from indicators.exchange.edits import last_import, undo_last
-from indicators.exchange.export import export_database
-from indicators.exchange.apply import apply_import
-from indicators.exchange.check import plan_import
-from indicators.ready import ready_db
-from indicators.exchange.sheets import ValueProblem, parse_year
-from indicators.exchange.template import build_template
 from indicators.council.content import build
+from indicators.council.deck_pptx import build_pptx
+from indicators.council.report_html import build_html
 from indicators.council.slides import SLIDES, count_slides, slides
 from indicators.council.snapshots import freeze, load
+from indicators.exchange.apply import apply_import
+from indicators.exchange.check import plan_import
+from indicators.exchange.edits import last_import, undo_last
+from indicators.exchange.export import export_database
+from indicators.exchange.sheets import ValueProblem, parse_year
+from indicators.exchange.template import build_template
+from indicators.measures.compliance import aggregate_compliance, periods
+from indicators.ready import ready_db
 from indicators.store.actors import SYSTEM, Actor
 from indicators.store.door import batch
+from indicators.synthetic import demo, generate
+from indicators.words import period_label
 
 
 def register(sub) -> dict:

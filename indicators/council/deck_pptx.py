@@ -18,11 +18,11 @@ import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
-from xlsxwriter import Workbook as XlsxWorkbook
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook as XlsxWorkbook
 
 from indicators.council.slides import ChartSpec, Slide
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from indicators.council.slides import ChartSpec
 from indicators.charts.base import FONT, percent
+from indicators.council.slides import ChartSpec
 from indicators.text import plotly_text
 
 

@@ -14,9 +14,9 @@ from datetime import date
 import pandas as pd
 import plotly.io as pio
 
+from indicators.council.content import Council
 from indicators.council.figures import slide_figure
 from indicators.council.slides import SLIDES, Slide
-from indicators.council.content import Council
 
 CHART_WIDTH, CHART_HEIGHT = 1000, 470   # px: fits A4 landscape's printable width and a page
 

@@ -13,11 +13,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from indicators.store.database import Database
 from indicators.council.content import Council, build
-from indicators.store.door import batch
 from indicators.store.actors import Actor
-
+from indicators.store.database import Database
+from indicators.store.door import batch
 
 # -- snapshots ---------------------------------------------------------------------------------
 

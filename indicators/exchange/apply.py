@@ -7,14 +7,12 @@ can be undone, ``exchange.edits.undo_last``).
 
 from __future__ import annotations
 
-
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.store.actors import Actor
-from indicators.store.door import batch
 from indicators.exchange.read import ImportPlan
-
+from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import batch
 
 # -- apply -------------------------------------------------------------------------------------
 

@@ -17,14 +17,14 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from indicators.catalog.tables import STAGE_LABELS, UNIT_LEVELS
-from indicators.store.database import Database
 from indicators.exchange.export import frames_to_xlsx
 from indicators.exchange.read import InvalidFile, Issue, _check_container
-from indicators.exchange.workbook_guard import Refused, check_parts, limits, repack
-from indicators.words import period_label
 from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
-from indicators.store.door import batch
+from indicators.exchange.workbook_guard import Refused, check_parts, limits, repack
 from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import batch
+from indicators.words import period_label
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,27 @@ import hashlib
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.words import period_label
-from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS, EVENT_COLUMNS, EVENT_STATUS_LABELS, EVENTS, ValueProblem, format_score, is_blank, parse_date, parse_score, parse_status, parse_text, parse_year
 from indicators.exchange.guarded import read_guarded
 from indicators.exchange.read import MAX_ISSUES, ImportPlan, InvalidFile, Issue, column_label
+from indicators.exchange.sheets import (
+    ASSESSMENT_COLUMNS,
+    ASSESSMENTS,
+    EVENT_COLUMNS,
+    EVENT_STATUS_LABELS,
+    EVENTS,
+    ValueProblem,
+    format_score,
+    is_blank,
+    parse_date,
+    parse_score,
+    parse_status,
+    parse_text,
+    parse_year,
+)
 from indicators.exchange.unit_names import NameQuestions
 from indicators.exchange.workbook_guard import limits
-
+from indicators.store.database import Database
+from indicators.words import period_label
 
 # -- the plan ----------------------------------------------------------------------------------
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.words import SUBMISSION_LABELS
-from indicators.exchange.read import ImportPlan
 from indicators.exchange.apply import apply_import
 from indicators.exchange.check import check_rows
-from indicators.words import period_label
-from indicators.store.door import batch as write_batch
+from indicators.exchange.read import ImportPlan
 from indicators.store.actors import Actor
-
+from indicators.store.database import Database
+from indicators.store.door import batch as write_batch
+from indicators.words import SUBMISSION_LABELS, period_label
 
 # table -> (keys, fields, a NOT NULL field whose restored NULL means "the row did not exist")
 _TABLES = {

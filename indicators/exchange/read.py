@@ -20,8 +20,15 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from indicators.exchange.sheets import ASSESSMENTS, EVENTS, SHEETS, Column, is_blank, normal
-from indicators.exchange.workbook_guard import Limits, Refused, check_parts, package_notes, repack, sheet_paths, shown
-
+from indicators.exchange.workbook_guard import (
+    Limits,
+    Refused,
+    check_parts,
+    package_notes,
+    repack,
+    sheet_paths,
+    shown,
+)
 
 DEFAULT_LIMIT_MB = 10
 MAX_ISSUES = 200  # a hopeless file lists its first problems, not thousands

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
+
 from indicators.text import safe_link  # noqa: F401  (the evidence-link rule, kept importable here)
 from indicators.words import EVENT_STATUS_LABELS
-
-import pandas as pd
 
 ASSESSMENTS = "Оценки"
 EVENTS = "Мероприятия"

@@ -19,11 +19,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.catalog.tables import STAGE_LABELS
-from indicators.store.database import Database
 from indicators.exchange.export import as_text
-from indicators.words import period_label
+from indicators.exchange.sheets import (
+    ASSESSMENT_COLUMNS,
+    ASSESSMENTS,
+    EVENT_COLUMNS,
+    EVENT_STATUS_LABELS,
+    EVENTS,
+    INSTRUCTIONS,
+    SCORE_HELP,
+    Column,
+    format_score,
+    score_choices,
+)
 from indicators.measures.roadmap import events_in_force, is_school_event
-from indicators.exchange.sheets import ASSESSMENT_COLUMNS, ASSESSMENTS, EVENT_COLUMNS, EVENT_STATUS_LABELS, EVENTS, INSTRUCTIONS, SCORE_HELP, Column, format_score, score_choices
+from indicators.store.database import Database
+from indicators.words import period_label
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 EDIT_FILL = PatternFill("solid", fgColor="FFF8DC")  # the cells a school fills in

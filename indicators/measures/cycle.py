@@ -10,7 +10,6 @@ looks first.
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from indicators.catalog.tables import STAGES

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.catalog.tables import STAGE_LABELS
-from indicators.store.database import Database
-from indicators.words import RECOMMENDATION_STATUS_LABELS
-from indicators.words import LEVEL_LABELS, period_label
 from indicators.measures.compliance import compliance
-from indicators.measures.settings import Thresholds
-from indicators.measures.selection import persistent_gaps
 from indicators.measures.cycle import stage_status
-from indicators.store.door import Batch, batch
+from indicators.measures.selection import persistent_gaps
+from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import Batch, batch
+from indicators.words import LEVEL_LABELS, RECOMMENDATION_STATUS_LABELS, period_label
 
 STATUS_LABELS = RECOMMENDATION_STATUS_LABELS
 _FIELDS = ["basis", "text", "status", "approved_by", "approved_at"]

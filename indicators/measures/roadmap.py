@@ -14,10 +14,10 @@ from datetime import date
 
 import pandas as pd
 
-from indicators.store.database import Database
 from indicators.catalog.deadlines import parse_deadline
-from indicators.store.door import batch
 from indicators.store.actors import Actor
+from indicators.store.database import Database
+from indicators.store.door import batch
 
 SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
 

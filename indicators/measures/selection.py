@@ -12,9 +12,9 @@ from typing import Iterable
 
 import pandas as pd
 
-from indicators.text import LINK_SQL
 from indicators.measures.facts import AGG_COLUMNS, facts_sql, query_params
 from indicators.store.database import Database
+from indicators.text import LINK_SQL
 
 
 def persistent_gaps(db: Database, period: int, *, kind: str = "school",

@@ -9,7 +9,6 @@ import pandas as pd
 from indicators.store.database import Database
 from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS
 
-
 # -- the change log ----------------------------------------------------------------------------
 
 def change_log(db: Database, unit_id: str | None = None, period: int | None = None,

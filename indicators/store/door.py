@@ -20,8 +20,8 @@ from typing import Any, Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from indicators.store.backup import before_import
 from indicators.store.actors import SCHOOL_TABLES, UNIT_COLUMNS, AccessDenied, Actor
+from indicators.store.backup import before_import
 from indicators.store.database import Database
 from indicators.store.upsert import UpsertResult, delete_rows, log_event, set_meta, upsert
 from indicators.words import ROLE_LABELS, SOURCE_LABELS, period_label

@@ -16,9 +16,9 @@ from datetime import date
 import pandas as pd
 
 from indicators.catalog.tables import STAGES
-from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
 from indicators.store.actors import Actor
+from indicators.store.database import Database
 from indicators.store.door import batch
 
 SEED = 20250825

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.store.database import Database
 from indicators.measures.roadmap import is_school_event
 from indicators.store.actors import Actor
+from indicators.store.database import Database
 from indicators.store.door import batch
 
 PERIODS = tuple(range(2015, 2025))

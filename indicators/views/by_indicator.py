@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
 from indicators.measures.compliance import periods
+from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
+from indicators.store.database import Database
 from indicators.text import safe_link
 from indicators.views.common import school_scope
-from indicators.words import STATUS_LABELS
 from indicators.views.scope import Scope
+from indicators.words import STATUS_LABELS
 
 
 @dataclass(frozen=True)

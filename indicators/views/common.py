@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.words import STATUS_LABELS
 from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance, periods
 from indicators.measures.roadmap import is_school_event
+from indicators.store.database import Database
 from indicators.text import safe_link
-from indicators.words import EVENT_STATUS_LABELS
 from indicators.views.scope import Scope
-
+from indicators.words import EVENT_STATUS_LABELS, STATUS_LABELS
 
 DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.measures.recommendations import recommendations
 from indicators.council.content import Council, build
 from indicators.council.snapshots import load, snapshots
+from indicators.measures.recommendations import recommendations
+from indicators.store.database import Database
 from indicators.views.scope import Scope
 
 

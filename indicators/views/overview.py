@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.store.database import Database
-from indicators.words import LEVELS
 from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
 from indicators.measures.settings import Thresholds
+from indicators.store.database import Database
 from indicators.views.common import best_and_last, unit_indicators
 from indicators.views.scope import Scope
+from indicators.words import LEVELS
 
 
 @dataclass(frozen=True)

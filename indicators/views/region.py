@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.store.database import Database
 from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
 from indicators.measures.settings import Thresholds
+from indicators.store.database import Database
 from indicators.views.common import DRAWN as TOP
 from indicators.views.common import best_and_last
 from indicators.views.scope import Scope

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.store.database import Database
 from indicators.measures.change import RATINGS, Bands, grid_counts, place
 from indicators.measures.compliance import aggregate_compliance, compliance, periods
 from indicators.measures.settings import Thresholds
+from indicators.store.database import Database
 from indicators.views.common import school_scope
 from indicators.views.scope import Scope
 

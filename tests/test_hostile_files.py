@@ -345,3 +345,15 @@ def test_the_reader_never_runs_the_parents_main_script(db, tmp_path, monkeypatch
     page.__spec__ = None
     monkeypatch.setitem(sys.modules, "__main__", page)
     assert plan_import(db, [("a.xlsx", template(db))], YEAR).ok
+
+
+def test_a_school_name_past_the_length_limit_is_refused_in_the_catalog_file(db):
+    from indicators.exchange.catalog_file import current_catalog, plan_catalog
+    from indicators.text import NAME_LIMIT
+
+    def change(book):
+        book["Школы"]["C2"] = "Ш" * (NAME_LIMIT + 1)
+    plan = plan_catalog(db, "к.xlsx", edited(current_catalog(db, "zaozerny"), change), "zaozerny")
+    assert not plan.ok
+    message = str(plan.issues[0])
+    assert f"длиннее {NAME_LIMIT} знаков" in message and "«Школы»" in message and "строка 2" in message

@@ -24,6 +24,7 @@ from indicators.exchange.workbook_guard import Refused, check_parts, limits, rep
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
+from indicators.text import NAME_LIMIT, TEXT_LIMIT
 from indicators.words import period_label
 
 
@@ -163,6 +164,10 @@ def _read(plan: CatalogPlan, sheet: str, rows: list[list], fields: list[Field]) 
             if value is None and f.required:
                 plan.issues.append(Issue(plan.file, f"не заполнено «{f.header}».", sheet, number,
                                          f"«{f.header}»"))
+            limit = NAME_LIMIT if f.key in ("name", "short_name", "id") else TEXT_LIMIT
+            if isinstance(value, str) and len(value) > limit:
+                plan.issues.append(Issue(plan.file, f"«{f.header}» длиннее {limit} знаков "
+                                         f"({len(value)}): сократите.", sheet, number, f"«{f.header}»"))
             record[f.key] = value
         records.append(record)
     frame = pd.DataFrame(records, dtype=object)

@@ -37,6 +37,8 @@ st.set_page_config(
     page_icon=":material/insights:",
     layout="wide",
 )
+# Streamlit's hint under a text field («Press Enter to submit form») exists only in English.
+st.html("<style>[data-testid=InputInstructions] { display: none; }</style>")
 ui.gate()  # the local user of `make run`, or a signed-in one; else the sign-in page, and stop
 
 # The app's pages, in menu order: (file, title, icon, URL path).  The Indicators page's file is

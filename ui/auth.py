@@ -96,6 +96,11 @@ def gate() -> Actor:
 
 
 def _sign_in_page(db) -> None:
+    with st.columns([1, 1.4, 1])[1]:  # a form of a readable width on a wide screen, full width on a phone
+        _sign_in_form(db)
+
+
+def _sign_in_form(db) -> None:
     st.title("Вход")
     st.caption("Качество управления образованием")
     if not has_users(db):

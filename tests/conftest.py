@@ -27,6 +27,7 @@ marked not applicable::
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -36,7 +37,7 @@ from indicators.catalog.tables import sync_catalog
 from indicators.store.database import Database
 from indicators.ready import ready_db
 from indicators.store.upsert import upsert
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.staging import staged
 
 NA = "na"
@@ -143,3 +144,12 @@ def served_on_loopback(monkeypatch):
     monkeypatch.delenv("QUALITY_SERVE", raising=False)
     yield
     st_config.set_option("server.address", before)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test is marked by the folder it lives in — domain, app or browser — so that
+    ``pytest -m domain`` (``make test-domain``) runs the domain alone."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
+        if parts and parts[0] in ("domain", "app", "browser"):
+            item.add_marker(getattr(pytest.mark, parts[0]))

@@ -53,8 +53,10 @@ PAGES = [
     ("app_pages/data.py", "Данные", ":material/upload_file:", "data"),
     ("app_pages/log.py", "Журнал изменений", ":material/history:", "log"),
 ]
+# The council is the department's talk: a school's operator works with its own school's pages.
+shown = [p for p in PAGES if not (ui.user().role == "school_editor" and p[3] == "council")]
 page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
-                      for n, (path, title, icon, url) in enumerate(PAGES)])
+                      for n, (path, title, icon, url) in enumerate(shown)])
 if page.url_path != "council":  # the presentation mode belongs to the council page
     st.session_state["presenting"] = False
 ui.follow_school_link()

@@ -136,13 +136,19 @@ with tab_accept:
 with tab_export:
     st.markdown("Выгрузка в Excel: по листу на таблицу (организации, показатели, оценки, сдача "
                 "данных, мероприятия и их статусы, журнал изменений), заголовки по-русски.")
+    # An administrator takes the whole database; anyone else what is theirs: the department its
+    # municipality, a school's operator its school (the export adds the department's own rows).
+    mine = (None if me.everywhere else list(school_frame["id"]) if me.role == "school_editor"
+            else [scope.municipality_id, *school_frame["id"]])
     cols = st.columns(2)
-    cols[0].download_button("Вся база (.xlsx)", data=lambda: export.export_database(db),
-                            file_name="база_целиком.xlsx", mime=XLSX, key="export-all",
-                            use_container_width=True)
-    chosen = list(scope.school_ids) or None
+    cols[0].download_button("Вся база (.xlsx)" if mine is None else "Все учебные годы (.xlsx)",
+                            data=lambda: export.export_database(db, None, mine),
+                            file_name="база_целиком.xlsx" if mine is None else "все_годы.xlsx",
+                            mime=XLSX, key="export-all", use_container_width=True)
+    chosen = [s for s in scope.school_ids if mine is None or s in mine] or mine
     cols[1].download_button(
-        scope.year + (f", выбранные школы: {len(chosen)}" if chosen else ", все школы") + " (.xlsx)",
+        scope.year + (f", выбранные школы: {len(scope.school_ids)}" if scope.school_ids else
+                      ", все школы" if me.role != "school_editor" else "") + " (.xlsx)",
         data=lambda: export.export_database(db, scope.period, chosen),
         file_name=f"выгрузка_{period_label(scope.period).replace('/', '-')}.xlsx", mime=XLSX,
         key="export-filtered", use_container_width=True)

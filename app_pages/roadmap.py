@@ -24,6 +24,8 @@ with cols[0]:
 school_frame = ui.view(schools, scope.municipality_id)
 units = ({scope.municipality_id: "Управление образования"}
          | dict(zip(school_frame["id"], school_frame["short_name"])))
+if (own_school := ui.reach().school_ids) is not None:  # a school's operator: its own events
+    units = {u: n for u, n in units.items() if u in own_school}
 with cols[1]:
     unit = st.selectbox("Чьи мероприятия", list(units), format_func=units.get, key="roadmap_unit")
 today = date.today()

@@ -91,7 +91,7 @@ def _sheet_name(name: str) -> str:
 _EXPORT_SHEETS = {
     "Организации": (
         "SELECT id, parent_id, kind, name, short_name, school_type, opened_period, closed_period "
-        "FROM org_unit WHERE $units IS NULL OR list_contains($units, id) OR kind <> 'school' "
+        "FROM org_unit WHERE $units IS NULL OR list_contains($units, id) OR kind = 'region' "
         "ORDER BY kind, ord, name",
         ["Код", "Входит в", "Вид", "Название", "Краткое название", "Тип школы",
          "Работает с (уч. год)", "Закрыта с (уч. год)"]),
@@ -106,7 +106,7 @@ _EXPORT_SHEETS = {
         "a.evidence_url, a.comment, a.updated_at, a.updated_by FROM assessment a "
         "JOIN org_unit u ON u.id = a.org_unit_id "
         "WHERE ($period IS NULL OR a.period = $period) "
-        "AND ($units IS NULL OR list_contains($units, a.org_unit_id) OR u.kind <> 'school') "
+        "AND ($units IS NULL OR list_contains($units, a.org_unit_id)) "
         "ORDER BY a.period, u.ord, a.indicator_id",
         ["Код организации", "Организация", "Учебный год (начало)", "Код показателя", "Балл",
          "Не применяется", "Ссылка на документ", "Комментарий", "Изменено", "Кем изменено"]),
@@ -114,7 +114,7 @@ _EXPORT_SHEETS = {
         "SELECT s.org_unit_id, u.short_name, s.period, s.status, s.received_at, s.accepted_by, "
         "s.accepted_at FROM submission s JOIN org_unit u ON u.id = s.org_unit_id "
         "WHERE ($period IS NULL OR s.period = $period) "
-        "AND ($units IS NULL OR list_contains($units, s.org_unit_id) OR u.kind <> 'school') "
+        "AND ($units IS NULL OR list_contains($units, s.org_unit_id)) "
         "ORDER BY s.period, u.ord",
         ["Код организации", "Организация", "Учебный год (начало)", "Статус", "Получено",
          "Кем принято", "Принято"]),
@@ -128,7 +128,7 @@ _EXPORT_SHEETS = {
         "SELECT s.event_id, s.org_unit_id, u.short_name, s.period, s.status, s.evidence_url, "
         "s.done_on, s.comment FROM event_status s JOIN org_unit u ON u.id = s.org_unit_id "
         "WHERE ($period IS NULL OR s.period = $period) "
-        "AND ($units IS NULL OR list_contains($units, s.org_unit_id) OR u.kind <> 'school') "
+        "AND ($units IS NULL OR list_contains($units, s.org_unit_id)) "
         "ORDER BY s.period, s.event_id, u.ord",
         ["Код мероприятия", "Код организации", "Организация", "Учебный год (начало)", "Статус",
          "Ссылка на документ", "Дата выполнения", "Комментарий"]),
@@ -142,16 +142,23 @@ _EXPORT_SHEETS = {
          "Статус", "Кем утверждено", "Когда утверждено", "Изменено", "Кем изменено"]),
     "Журнал изменений": (
         "SELECT changed_at, user_name, source, entity, entity_key, field, old_value, new_value, "
-        "source_file, source_row FROM change_log ORDER BY id",
+        "source_file, source_row FROM change_log "
+        "WHERE $units IS NULL OR list_has_any(string_split(entity_key, '|'), $units) ORDER BY id",
         ["Когда", "Кто", "Источник", "Таблица", "Запись", "Поле", "Было", "Стало", "Файл",
          "Строка файла"]),
 }
 
 
 def export_database(db, period: int | None = None, unit_ids: list[str] | None = None) -> bytes:
-    """The database (or one school year / some schools) as .xlsx, one sheet per table, Russian
-    headers.  The catalog sheets are always whole."""
-    params = {"period": period, "units": list(unit_ids) if unit_ids else None}
+    """The database (or one school year / some units) as .xlsx, one sheet per table, Russian
+    headers.  With ``unit_ids`` only those units, their departments, and the change-log lines
+    about them are exported: what a department or a school may take away.  The catalog sheets
+    are always whole."""
+    units = None
+    if unit_ids:  # the chosen units and the departments they belong to (its own indicators)
+        units = sorted(set(unit_ids) | {r[0] for r in db.rows(
+            "SELECT parent_id FROM org_unit WHERE list_contains(?, id) AND kind = 'school'", [list(unit_ids)])})
+    params = {"period": period, "units": units}
     frames = {}
     for sheet, (sql, headers) in _EXPORT_SHEETS.items():
         wanted = {k: v for k, v in params.items() if f"${k}" in sql}

@@ -12,8 +12,10 @@ from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, S
 # -- the change log ----------------------------------------------------------------------------
 
 def change_log(db: Database, unit_id: str | None = None, period: int | None = None,
-               user: str | None = None, source: str | None = None, limit: int = 2000) -> pd.DataFrame:
-    """Latest changes first, filtered; entity keys are split into organisation and year."""
+               user: str | None = None, source: str | None = None, limit: int = 2000,
+               within: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Latest changes first, filtered; entity keys are split into organisation and year.
+    ``within`` keeps the lines about those units only (what a department or a school may read)."""
     return db.read(
         """
         SELECT c.changed_at, c.user_name, c.source, c.entity, c.entity_key, c.field, c.old_value,
@@ -23,9 +25,11 @@ def change_log(db: Database, unit_id: str | None = None, period: int | None = No
           AND ($period IS NULL OR split_part(c.entity_key, '|', -1) = CAST($period AS VARCHAR))
           AND ($user IS NULL OR c.user_name = $user)
           AND ($source IS NULL OR c.source = $source)
+          AND ($within IS NULL OR list_has_any(string_split(c.entity_key, '|'), $within))
         ORDER BY c.id DESC LIMIT $limit
         """,
-        {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit},
+        {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit,
+         "within": None if within is None else list(within)},
     )
 
 

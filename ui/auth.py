@@ -82,7 +82,7 @@ def gate() -> Actor:
         if found is None:
             st.error("Вход через организацию выполнен, но такой пользователь не зарегистрирован в "
                      "приложении. Обратитесь к администратору; он добавит вас командой "
-                     "`python -m indicators user add … --email …`.")
+                     "`.venv/bin/python -m indicators user add … --email …`.")
             st.button("Выйти", on_click=st.logout, key="oidc-unknown-logout")
             st.stop()
         session = st.session_state[_SESSION] = Session(found, now, now)
@@ -106,7 +106,7 @@ def _sign_in_form(db) -> None:
     if not has_users(db):
         st.error("В приложении ещё нет ни одного пользователя, поэтому войти нельзя. "
                  "Администратор сервера создаёт первого командой "
-                 "`python -m indicators user add admin --name \"Фамилия И. О.\" --role admin`.")
+                 "`.venv/bin/python -m indicators user add admin --name \"Фамилия И. О.\" --role admin`.")
         return
     if note := st.session_state.pop("_signin_note", None):
         st.info(note)

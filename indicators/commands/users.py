@@ -107,7 +107,7 @@ def _user_command(args: argparse.Namespace) -> int:
     elif args.action == "check":
         if not has_users(db):
             print("Ошибка: в базе нет ни одного пользователя, который может войти. Приложение в сети "
-                  "без входа не запускается. Создайте администратора: python -m indicators user add "
+                  "без входа не запускается. Создайте администратора: .venv/bin/python -m indicators user add "
                   "admin --name «Фамилия И. О.» --role admin", file=sys.stderr)
             return 1
         print("Пользователи есть: вход по паролю или через организацию.")

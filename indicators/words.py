@@ -14,6 +14,23 @@ def period_label(period: int) -> str:
     return f"{period}/{(period + 1) % 100:02d}"
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The form of a noun that agrees with the number ``n``: ``plural(n, "школа", "школы",
+    "школ")`` gives школа for 1, 21, 101; школы for 2–4, 22–24; школ for 0, 5–20, 25–30, 111…
+    After «из» pass the genitive forms: ``plural(n, "школы", "школ", "школ")`` («из 21 школы»)."""
+    n = abs(int(n))
+    if 11 <= n % 100 <= 14:
+        return many
+    if n % 10 == 1:
+        return one
+    return few if 2 <= n % 10 <= 4 else many
+
+
+def counted(n: int, one: str, few: str, many: str) -> str:
+    """«1 школа», «3 школы», «5 школ»: the number and its agreed noun."""
+    return f"{n} {plural(n, one, few, many)}"
+
+
 # -- levels and statuses of the measures ------------------------------------------------------
 
 LEVELS = ("high", "medium", "low", "insufficient", "no_data")

@@ -101,6 +101,11 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
     )
 
 
+# The key figure counts the department's own events of the roadmaps (the schools' execution is
+# on the roadmap slide beside it): its label says whose.
+ROADMAP_FIGURE = "Выполнено мероприятий дорожных карт (управление образования)"
+
+
 def _figures(schools: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, period: int,
              stages: pd.DataFrame, roadmaps: pd.DataFrame) -> pd.DataFrame:
     def at(frame: pd.DataFrame, col: str):
@@ -117,7 +122,7 @@ def _figures(schools: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, pe
         ("medium", "Школ со средним уровнем", counts["medium"], None, "count"),
         ("low", "Школ с низким уровнем", counts["low"], None, "count"),
         ("whole_cycle", "Школ с замкнутым управленческим циклом", int((~whole).sum()), None, "count"),
-        ("roadmaps", "Мероприятий дорожных карт выполнено", done / counted if counted else None, None, "share"),
+        ("roadmaps", ROADMAP_FIGURE, done / counted if counted else None, None, "share"),
     ]
     return pd.DataFrame(rows, columns=["key", "label", "value", "change", "kind"])
 
@@ -158,8 +163,11 @@ def _department_cycle(db: Database, period: int, municipality_id: str) -> pd.Dat
 
 
 def _trend(every: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    rated = every[every["level"].isin(("high", "medium", "low"))]
-    high = rated.groupby("period")["level"].apply(lambda s: (s == "high").mean())
+    """The lines of the trend slide.  The share of high-level schools is of every school
+    expected that year (the key figures' «6 из 12»: a school with too little data or none is not
+    high); a year in which no school sent anything has no share."""
+    by_year = every.groupby("period")
+    high = by_year["level"].apply(lambda s: (s == "high").mean()).where(by_year["assessed"].max() > 0)
     return pd.DataFrame({
         "period": years,
         "schools": [pooled["compliance"].get(p) for p in years],

@@ -14,7 +14,7 @@ import pandas as pd
 from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, percent, points
 from indicators.council.content import Council
 from indicators.measures.recommendations import STATUS_LABELS as REC_STATUS_LABELS
-from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, period_label
+from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, counted, period_label
 
 # The slides a council may include, in talk order: key -> what the picker calls it.
 SLIDES = {
@@ -78,10 +78,7 @@ class Slide:
 
 def count_slides(n: int) -> str:
     """«1 слайд», «3 слайда», «22 слайда», «11 слайдов»: the number agreed in Russian."""
-    tail = n % 100
-    word = ("слайдов" if 11 <= tail <= 14 else "слайд" if n % 10 == 1 else
-            "слайда" if 2 <= n % 10 <= 4 else "слайдов")
-    return f"{n} {word}"
+    return counted(n, "слайд", "слайда", "слайдов")
 
 
 def shorten(text: object, limit: int = NAME_LIMIT) -> str:
@@ -174,7 +171,7 @@ def _cycle(c: Council, _today: date) -> list[Slide]:
     if len(c.breaks):
         worst = s.sort_values("breaks", ascending=False).iloc[0]
         text.append(f"Чаще всего цикл школ прерывается на этапе «{worst['label']}»: "
-                    f"{int(worst['breaks'])} из {len(c.schools)} школ.")
+                    f"{int(worst['breaks'])} из {_of_schools(len(c.schools))}.")
     return [Slide("cycle", f"Этапы управленческого цикла в школах, {c.year}",
                   subtitle="Сколько школ подтвердили каждый этап", chart=spec, text=text)]
 
@@ -184,7 +181,7 @@ def _trends(c: Council, _today: date) -> list[Slide]:
     spec = ChartSpec("line", [period_label(p) for p in t["period"]], [
         Series("Соответствие по школам", _values(t["schools"]), "#0072B2"),
         Series("Управление образования", _values(t["department"]), "#CC79A7"),
-        Series("Доля школ высокого уровня", _values(t["high_share"]), "#009E73"),
+        Series("Доля школ высокого уровня (из всех школ)", _values(t["high_share"]), "#009E73"),
     ], "Доля, %")
     return [Slide("trends", "Динамика по учебным годам",
                   subtitle="Год без данных пропущен, а не показан нулём", chart=spec)]
@@ -250,7 +247,7 @@ def _sources_slide(c: Council, _today: date) -> list[Slide]:
     sent = int((comp["assessed"] > 0).sum())
     missing = comp[comp["assessed"] == 0]["short_name"].tolist()
     total = comp["expected"].sum()
-    text = [f"Данные прислали {sent} из {len(comp)} школ; заполнено "
+    text = [f"Данные прислали {sent} из {_of_schools(len(comp))}; заполнено "
             f"{percent(comp['assessed'].sum() / total if total else None)} ожидаемых значений. "
             + (("Не прислали: " + ", ".join(shorten(m) for m in missing) + ".") if missing
                else "Данные прислали все школы."),
@@ -266,6 +263,11 @@ _BUILDERS = {
     "cycle": _cycle, "trends": _trends, "roadmaps": _roadmaps_slide, "support": _support,
     "recommendations": _recommendation_slides, "sources": _sources_slide,
 }
+
+
+def _of_schools(n: int) -> str:
+    """What follows «из»: «1 школы», «12 школ», «21 школы»."""
+    return counted(n, "школы", "школ", "школ")
 
 
 def _values(column: pd.Series) -> list[float | None]:

@@ -9,6 +9,7 @@ from indicators.views.by_indicator import (indicator_choices, indicator_ranking,
                                            not_meeting_table, unlinked_table)
 from indicators.views.common import school_scope
 from indicators.text import markdown_text
+from indicators.words import counted
 
 scope = ui.scope()
 st.title(f"Показатели, {scope.year} учебный год")
@@ -22,7 +23,7 @@ ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ вы�
          hint="Щёлкните по показателю, чтобы открыть его ниже.")
 
 st.divider()
-key = ui.pick_indicator(ui.view(indicator_choices, scope.direction))
+key = ui.pick_indicator(ui.view(indicator_choices, scope.direction, scope.period))
 data = ui.view(indicator_view, scope, key)
 st.subheader(markdown_text(f"{data.choice.title[0].upper()}{data.choice.title[1:]}"))
 
@@ -66,13 +67,14 @@ else:
 matrix = ui.cached(charts.weakest_schools, data.statuses, scope.period)
 schools_total = data.statuses["org_unit_id"].nunique()
 rows = matrix["org_unit_id"].nunique()
-who = "Школы" if rows == schools_total else f"{rows} школ с наименьшим выполнением из {schools_total}"
+who = ("Школы" if rows == schools_total else
+       f"{counted(rows, 'школа', 'школы', 'школ')} с наименьшим выполнением из {schools_total}")
 ui.chart(ui.cached(charts.status_matrix, matrix, f"{who} × учебные годы: {data.choice.short}"),
          ui.cached(charts.status_matrix_table, data.statuses), key="indicators-matrix",
          filename=ui.xlsx_name("школы_по_годам", scope), clickable_schools=True)
 
 st.markdown(f"**Выполнено, но без ссылки на документ, {scope.year}:** "
-            f"{len(data.unlinked)} знач. ({percent(None if coverage.empty else coverage['share'].iloc[0])} "
-            "подтверждено)")
+            f"{counted(len(data.unlinked), 'значение', 'значения', 'значений')} "
+            f"({percent(None if coverage.empty else coverage['share'].iloc[0])} подтверждено документом)")
 if len(data.unlinked):
     st.dataframe(unlinked_table(data), hide_index=True, key="indicators-unlinked")

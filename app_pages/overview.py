@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.words import LEVEL_LABELS, LEVELS
+from indicators.words import LEVEL_LABELS, LEVELS, counted
 from indicators.views.common import best_and_last_words
 from indicators.views.overview import overview
 from indicators.views.region import region_overview
@@ -24,7 +24,7 @@ if scope.region_wide:  # the whole region: its municipalities compared, each ope
               help="Медиана соответствия муниципальным показателям среди управлений образования.")
     ui.metric(cols[2], "Полнота данных", region.get("completeness"))
     cols[2].caption(f"Сдали данные: {int(region.get('units_submitted', 0))} из "
-                    f"{int(region.get('units', 0))} школ")
+                    f"{counted(int(region.get('units', 0)), 'школы', 'школ', 'школ')}")
     st.markdown("**Школы региона по уровням:** " + " · ".join(
         f"{LEVEL_LABELS[lv]}: {region_data.levels[lv]}" for lv in LEVELS))
     ui.open_municipality_picker(scope, key="find-muni")
@@ -47,6 +47,10 @@ if (own := ui.reach().school_ids) is not None:  # a school's operator: its own s
 
 st.title(f"Обзор за {scope.year} учебный год")
 st.caption(markdown_text(scope.municipality_name))
+if scope.school_ids or scope.levels:  # the filter narrows the charts, never the municipal figures
+    st.caption(f"Цифры и число школ по уровням — по всему муниципалитету "
+               f"(все {counted(sum(data.levels.values()), 'школа', 'школы', 'школ')}); фильтр школ и "
+               f"уровня сужает только графики и таблицы ниже: выбрано школ: {len(data.schools)}.")
 
 cols = st.columns(3)
 ui.metric(cols[0], "Соответствие по школам", muni.get("compliance"), muni.get("change"),
@@ -57,7 +61,8 @@ ui.metric(cols[1], "Управление образования", None if dept i
           help="Муниципальный уровень: показатели, которые выполняет само управление образования.")
 ui.metric(cols[2], "Полнота данных", muni.get("completeness"),
           help="Доля ожидаемых оценок школ, которые поданы. Нет данных — не ноль.")
-cols[2].caption(f"Сдали данные: {int(muni.get('units_submitted', 0))} из {int(muni.get('units', 0))} школ")
+cols[2].caption(f"Сдали данные: {int(muni.get('units_submitted', 0))} из "
+                f"{counted(int(muni.get('units', 0)), 'школы', 'школ', 'школ')}")
 
 st.markdown("**Школы по уровням** — нажмите, чтобы увидеть список")
 for row in (("high", "medium", "low"), ("insufficient", "no_data")):
@@ -68,8 +73,6 @@ for row in (("high", "medium", "low"), ("insufficient", "no_data")):
 
 if len(not_submitted):
     st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, not_submitted["short_name"])))
-if scope.school_ids or scope.levels:
-    st.caption(f"Графики ниже показывают выбранные в фильтре школы: {len(data.schools)}.")
 
 part = best_and_last_words(len(data.shown), len(data.schools))
 if part:

@@ -19,13 +19,20 @@ st.caption(f"Профиль школы · {scope.year} учебный год · 
 
 this_year = data.history[data.history["period"] == scope.period]
 cols = st.columns(3)
-if len(this_year):
+nothing_applies = len(this_year) and this_year.iloc[0]["level"] == "not_applicable"
+if nothing_applies:  # every indicator of the year marked «не применяется»: no share to show
+    for col, label in zip(cols, ("Соответствие", "Уровень", "Полнота данных")):
+        col.metric(label, LEVEL_LABELS["not_applicable"])
+elif len(this_year):
     row = this_year.iloc[0]
     ui.metric(cols[0], "Соответствие", row["compliance"], row["change"])
     cols[1].metric("Уровень", LEVEL_LABELS.get(row["level"], row["level"]))
     ui.metric(cols[2], "Полнота данных", row["completeness"])
 breaks = data.stages[data.stages["is_break"]]
-if len(breaks):
+if nothing_applies:
+    st.info(f"Показатели школы в {scope.year} учебном году не применяются: соответствие, уровень "
+            "и управленческий цикл не оцениваются.")
+elif len(breaks):
     b = breaks.iloc[0]
     st.warning(f"Управленческий цикл прерывается на этапе «{b['label']}» "
              f"({STAGE_STATUS_LABELS[b['status']]}).")
@@ -51,6 +58,8 @@ else:
 st.subheader("Чего не хватает")
 if data.missing:
     st.markdown("\n".join(f"- {line}" for line in data.missing))
+elif nothing_applies:
+    st.markdown("Ничего: показатели школы в этом году не применяются.")
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
 recommendation = ui.view(school_recommendation, municipality, school_id)

@@ -50,15 +50,25 @@ if len(data.unrated):
                    municipalities=region)
     st.caption("Без оценки: " + "; ".join(f"{markdown_text(n)} — {why}" for n, why in
                                           zip(data.unrated["short_name"], data.unrated["unrated"])))
-ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {scope.year}", data.bands),
+ui.chart(ui.cached(charts.status_change_grid, data.grid, f"Состояние × динамика, {scope.year}", data.bands,
+                   "municipality" if region else "school"),
          ui.cached(charts.placement_table, data.placed, data.bands, unit), key="trends-grid",
          filename=ui.xlsx_name("состояние_и_динамика", scope))
 
-st.subheader(f"Наибольший рост и снижение за {scope.year}")
+st.subheader(f"Рост и снижение за {scope.year}")
 if data.improved.empty and data.declined.empty:
-    st.info(f"Нет {units} с изменением к прошлому году: сравнивать не с чем.")
+    st.info(f"Нет {units} с изменением к прошлому году: сравнивать не с чем."
+            if data.steady.empty else f"Соответствие {units} не изменилось к прошлому году.")
 else:
+    cut = max(len(data.improved), len(data.declined)) > charts.MOVERS
+    if data.improved["unrated"].notna().any() or data.declined["unrated"].notna().any():
+        st.caption("Бледный столбец — " + ("муниципалитет" if region else "школа")
+                   + " вне сетки «состояние × динамика»: причина — в подсказке и в таблице.")
     ui.chart(ui.cached(charts.movers_bars, data.improved, data.declined,
-                       f"Изменение соответствия к прошлому году, {scope.year}"),
+                       f"Изменение соответствия к прошлому году, {scope.year}"
+                       + (f" (по {charts.MOVERS} наибольших; все — в таблице)" if cut else "")),
              ui.cached(charts.movers_table, data.improved, data.declined, unit), key="trends-movers",
              filename=ui.xlsx_name("рост_и_снижение", scope), **click)
+if len(data.steady):
+    st.caption(f"Без изменения к прошлому году ({len(data.steady)}): "
+               + ", ".join(map(markdown_text, data.steady["short_name"])) + ".")

@@ -48,13 +48,19 @@ def spreadsheet_text(value: object) -> object:
     return value
 
 
-LINK_SQL = r"regexp_matches(trim({0}), '^(?i)https?://\S')"  # the same rule, in SQL
+# What a document link is, once for the page and the measures: a web address (http or https)
+# with something after «://», spaces around it aside.  «Spaces» are the same characters in both
+# (ASCII white space and the no-break space), written so that Python's ``re`` and DuckDB's RE2
+# read the pattern alike: the evidence-coverage share and the list of values without a link
+# can't disagree about a link typed after a tab.
+_SPACE = r"[ \t\n\r\f\v\xa0]"
+_LINK = rf"^{_SPACE}*(?i:https?)://[^ \t\n\r\f\v\xa0]"
+LINK_SQL = "regexp_matches(coalesce({0}, ''), '" + _LINK + "')"   # the same rule, in SQL
 
 
 def safe_link(url: object) -> str | None:
     """The link if it is a web address (http or https) and nothing else: a ``javascript:`` or
     ``file:`` link is never made clickable.  ``LINK_SQL`` is the same rule for the measures."""
-    if not isinstance(url, str):
+    if not isinstance(url, str) or not re.match(_LINK, url):
         return None
-    text = url.strip()
-    return text if re.match(r"(?i)^https?://\S", text) else None
+    return url.strip(" \t\n\r\f\v\xa0")

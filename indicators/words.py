@@ -40,6 +40,7 @@ LEVEL_LABELS = {
     "low": "Низкий",
     "insufficient": "Недостаточно данных",
     "no_data": "Нет данных",
+    "not_applicable": "Не применяется",   # every indicator of the unit marked not applicable
 }
 # The status of a value, or of a set of values (an indicator across its years, a criterion).
 STATUS_LABELS = {

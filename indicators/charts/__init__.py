@@ -33,6 +33,7 @@ from indicators.charts.school import (  # noqa: F401
     stages_table,
 )
 from indicators.charts.trends import (  # noqa: F401
+    MOVERS,
     RATING_COLORS,
     movers_bars,
     movers_table,

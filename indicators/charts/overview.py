@@ -34,7 +34,8 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
     value[no_data] = 100  # a full-width pale bar marks "no data"
     colors = [LEVEL_COLORS.get(level, LEVEL_COLORS["no_data"]) for level in data["level"]]
     text = [
-        NO_DATA_TEXT if nd else f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}"
+        (LEVEL_LABELS[lv].lower() if lv == "not_applicable" else NO_DATA_TEXT) if nd
+        else f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}"
         for c, lv, nd in zip(data["compliance"], data["level"], no_data)
     ]
     hover = [

@@ -25,6 +25,9 @@ RATING_TEXT = {5: "white", 4: "#222", 3: "#222", 2: "#222", 1: "white"}
 LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 LINE_DASHES = ("solid", "dot", "dashdot", "longdash")
 NO_DATA_Y = -6  # where a year with no data is marked: below 0 %, on its own labelled tick
+MOVERS = 15     # the movers chart draws at most this many rises and as many falls (its table all)
+# How the grid counts what it places: schools in a municipality, municipalities in a region.
+GRID_UNITS = {"school": ("шк.", "Школ"), "municipality": ("мун.", "Муниципалитетов")}
 
 
 @plain_text_figure
@@ -83,12 +86,14 @@ def trend_lines(history: pd.DataFrame, municipal: pd.DataFrame, title: str,
 
 
 @plain_text_figure
-def status_change_grid(grid: pd.DataFrame, title: str, bands: Bands) -> go.Figure:
+def status_change_grid(grid: pd.DataFrame, title: str, bands: Bands, unit: str = "school") -> go.Figure:
     """The 5×5 grid: status this year (rows) × change since last year (columns).
 
     ``grid`` needs status_band, change_band, rating, count, names (all 25 cells).  Each cell
-    has its rating's colour and the number of schools in it; the hover lists them.
+    has its rating's colour and the number of units in it — schools («шк.»), or municipalities
+    («мун.») when ``unit`` is ``municipality``; the hover lists them.
     """
+    short, plural_word = GRID_UNITS[unit]
     rows = [_status_label(s, bands) for s in STATUS_BANDS]
     cols = [_change_label(c, bands) for c in CHANGE_BANDS]
     fig = go.Figure()
@@ -99,11 +104,11 @@ def status_change_grid(grid: pd.DataFrame, title: str, bands: Bands) -> go.Figur
             [CHANGE_BANDS.index(c) for c in cells["change_band"]],
             colors=RATING_COLORS[rating],
             opacity=[1.0 if n else 0.35 for n in cells["count"]],
-            text=[f"<b>{n}</b> шк." if n else "·" for n in cells["count"]],
+            text=[f"<b>{n}</b> {short}" if n else "·" for n in cells["count"]],
             text_colors=RATING_TEXT[rating],
             hover=[f"<b>{RATING_LABELS[rating]}</b><br>{STATUS_BAND_LABELS[s]} состояние, "
                    f"{CHANGE_BAND_LABELS[c].lower()}<br>"
-                   + (f"Школ: {n}<br>" + "<br>".join(names) if n else "Школ нет")
+                   + (f"{plural_word}: {n}<br>" + "<br>".join(names) if n else f"{plural_word} нет")
                    for s, c, n, names in zip(cells["status_band"], cells["change_band"],
                                              cells["count"], cells["names"])],
             name=RATING_LABELS[rating],
@@ -141,27 +146,33 @@ def _change_label(band: str, b: Bands) -> str:
 
 
 @plain_text_figure
-def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str) -> go.Figure:
+def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str,
+                limit: int = MOVERS) -> go.Figure:
     """The largest rises and falls since last year, as bars right and left of zero.
 
-    Frames need org_unit_id, name, short_name, compliance, change.  Each bar says the change
-    and both years' compliance; a click opens the school's profile.
+    Frames need org_unit_id, name, short_name, compliance, change, unrated; at most ``limit``
+    of each are drawn (the table lists them all).  Each bar says the change and both years'
+    compliance; a unit the status × change grid can't place is drawn pale, its hover says why;
+    a click opens the school's profile.
     """
-    data = pd.concat([improved, declined.iloc[::-1]], ignore_index=True)
+    data = pd.concat([improved.head(limit), declined.head(limit).iloc[::-1]], ignore_index=True)
     data = data.iloc[::-1]  # Plotly draws the first row at the bottom: biggest rise on top
     before = data["compliance"] - data["change"]
     rise = data["change"] > 0
+    why = _off_grid(data)
     fig = go.Figure(go.Bar(
         x=data["change"] * 100,
         y=data["short_name"],
         orientation="h",
-        marker=dict(color=[RATING_COLORS[5] if r else RATING_COLORS[1] for r in rise]),
+        marker=dict(color=[RATING_COLORS[5] if r else RATING_COLORS[1] for r in rise],
+                    opacity=[0.45 if w else 1.0 for w in why]),
         text=[f"{points(c)} ({percent(b)} → {percent(a)})"
               for c, b, a in zip(data["change"], before, data["compliance"])],
         textposition="outside",
         cliponaxis=False,
         hovertext=[f"<b>{n}</b><br>Изменение: {points(c)}<br>Было: {percent(b)}, стало: {percent(a)}"
-                   for n, c, b, a in zip(data["name"], data["change"], before, data["compliance"])],
+                   + (f"<br>{w[0].upper()}{w[1:]}" if w else "")
+                   for n, c, b, a, w in zip(data["name"], data["change"], before, data["compliance"], why)],
         hoverinfo="text",
         customdata=data[["org_unit_id"]].to_numpy(),
     ))
@@ -171,6 +182,12 @@ def movers_bars(improved: pd.DataFrame, declined: pd.DataFrame, title: str) -> g
                      gridcolor="#eee", ticksuffix=" п.п.")
     fig.update_yaxes(title_text=None, automargin=True, type="category")
     return base_layout(fig, title, height=max(300, 40 * len(data) + 140))
+
+
+def _off_grid(data: pd.DataFrame) -> list[str]:
+    """«не на сетке: <why>» for a unit the status × change grid can't place, else ""."""
+    reasons = data["unrated"] if "unrated" in data else pd.Series([None] * len(data), index=data.index)
+    return [f"не на сетке: {w}" if isinstance(w, str) and w else "" for w in reasons]
 
 
 # -- the tables behind the charts --------------------------------------------------------------
@@ -204,10 +221,12 @@ def placement_table(placed: pd.DataFrame, bands: Bands, unit: str = "Школа"
 
 
 def movers_table(improved: pd.DataFrame, declined: pd.DataFrame, unit: str = "Школа") -> pd.DataFrame:
+    """Every rise, then every fall, with both years and why a unit is not on the grid."""
     data = pd.concat([improved, declined], ignore_index=True)
     return pd.DataFrame({
         unit: data["name"],
         "Было, %": ((data["compliance"] - data["change"]) * 100).round(1),
         "Стало, %": (data["compliance"] * 100).round(1),
         "Изменение, п.п.": (data["change"] * 100).round(1),
+        "Примечание": _off_grid(data),
     })

@@ -114,10 +114,14 @@ def place(frame: pd.DataFrame, bands: Bands) -> pd.DataFrame:
 def _why_unrated(level: str, previous: object) -> str:
     if level == "no_data":
         return "нет данных за этот год"
+    if level == "not_applicable":
+        return "показатели не применяются в этом году"
     if level not in RATED_LEVELS:
         return "недостаточно данных за этот год"
     if previous is None or previous != previous or previous == "no_data":
         return "нет данных за прошлый год"
+    if previous == "not_applicable":
+        return "показатели не применялись в прошлом году"
     return "недостаточно данных за прошлый год"
 
 

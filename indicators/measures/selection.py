@@ -82,9 +82,33 @@ def selection_status(db: Database, periods_: Iterable[int], indicator_ids: Itera
     WHERE list_contains($wanted::INTEGER[], a.period)
     ORDER BY a.period, u.ord, u.name{per.replace(", ", ", a.")}
     """
+    return db.read(sql, _params(db, periods_, kind, indicator_ids, parent_id))
+
+
+def unlinked_values(db: Database, period: int, indicator_ids: Iterable[str], *,
+                    kind: str = "school", parent_id: str | None = None) -> pd.DataFrame:
+    """The values :func:`selection_status` counts in ``evidenced`` but not in ``linked``: scored
+    above zero, expected that year, with no http(s) document link (``LINK_SQL``) — as the unit
+    wrote it.  Their count per unit is ``evidenced - linked``, so the list and the coverage
+    share can't disagree.
+    Columns: org_unit_id, short_name, code, title, score, max_score, evidence_url.
+    """
+    sql = f"""
+    WITH {facts_sql()}
+    SELECT f.org_unit_id, u.short_name, f.indicator_id AS code, i.title, f.score, f.max_score,
+           f.evidence_url
+    FROM facts f JOIN org_unit u ON u.id = f.org_unit_id JOIN indicator i ON i.id = f.indicator_id
+    WHERE list_contains($wanted::INTEGER[], f.period) AND NOT f.na AND f.score > 0
+      AND NOT {LINK_SQL.format('f.evidence_url')}
+    ORDER BY u.ord, u.name, i.ord, i.id
+    """
+    return db.read(sql, _params(db, [period], kind, indicator_ids, parent_id))
+
+
+def _params(db: Database, periods_: Iterable[int], kind: str, indicator_ids: Iterable[str],
+            parent_id: str | None) -> dict:
     params = query_params(db, periods_, kind, None, None, indicators=indicator_ids, parent_id=parent_id)
-    params = {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent",
-                                     "region", "unit")}
-    return db.read(sql, params)
+    return {k: params[k] for k in ("periods", "wanted", "kind", "direction", "indicators", "parent",
+                                   "region", "unit")}
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.measures.compliance import periods
-from indicators.measures.selection import SELECTION_STATUSES, persistent_gaps, selection_status
+from indicators.measures.selection import (SELECTION_STATUSES, persistent_gaps, selection_status,
+                                           unlinked_values)
 from indicators.store.database import Database
-from indicators.text import safe_link
 from indicators.views.common import school_scope
 from indicators.views.scope import Scope
 from indicators.words import STATUS_LABELS
@@ -29,24 +29,32 @@ class Choice:
     short: str = ""          # what a chart title says (the page heading has the full name)
 
 
-def indicator_choices(db: Database, direction: str | None = None) -> list[Choice]:
-    """The picker's options: each group of criteria, then each school indicator."""
+def indicator_choices(db: Database, direction: str | None = None,
+                      period: int | None = None) -> list[Choice]:
+    """The picker's options: each group of criteria, then each school indicator — with a
+    ``period``, only those in force that school year (a retired indicator is gone from the
+    years after its last period; a group stays while one of its indicators is in force, and
+    keeps all its codes so that its earlier years read as they were)."""
     frame = db.read(
         """
-        SELECT i.id AS code, i.title, c.id AS criterion_id, c.title AS criterion, c.ord AS c_ord
+        SELECT i.id AS code, i.title, c.id AS criterion_id, c.title AS criterion, c.ord AS c_ord,
+               ($p IS NULL OR (i.first_period <= $p AND (i.last_period IS NULL OR $p <= i.last_period)))
+                   AS in_force
         FROM indicator i JOIN criterion c ON c.id = i.criterion_id
         WHERE i.level = 'school' AND ($d IS NULL OR i.direction_id = $d)
         ORDER BY c.ord, i.ord, i.id
         """,
-        {"d": direction},
+        {"d": direction, "p": None if period is None else int(period)},
     )
     choices = []
     for (crit_id, crit), group in frame.groupby(["criterion_id", "criterion"], sort=False):
-        codes = tuple(group["code"])
-        span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
-        choices.append(Choice(crit_id, f"Группа: {crit} ({span})", f"группа «{crit}»", codes,
-                              f"группа «{crit}»"))
-    for row in frame.itertuples():
+        now = tuple(group.loc[group["in_force"], "code"])
+        if not now:
+            continue
+        span = now[0] if len(now) == 1 else f"{now[0]}–{now[-1]}"
+        choices.append(Choice(crit_id, f"Группа: {crit} ({span})", f"группа «{crit}»",
+                              tuple(group["code"]), f"группа «{crit}»"))
+    for row in frame[frame["in_force"]].itertuples():
         choices.append(Choice(row.code, f"{row.code} · {row.title}", f"{row.code} «{row.title}»",
                               (row.code,), row.code))
     return choices
@@ -85,7 +93,7 @@ class IndicatorView:
 def indicator_view(db: Database, scope: Scope, key: str) -> IndicatorView:
     """The criterion or indicator ``key`` across the scope's schools and every year."""
     period, municipality_id = scope.period, scope.municipality_id
-    choice = next((c for c in indicator_choices(db, scope.direction) if c.key == key), None)
+    choice = next((c for c in indicator_choices(db, scope.direction, period) if c.key == key), None)
     if choice is None:
         raise KeyError(key)
     kept = school_scope(db, scope)
@@ -111,7 +119,7 @@ def indicator_view(db: Database, scope: Scope, key: str) -> IndicatorView:
         current=current.reset_index(drop=True),
         not_meeting=not_meeting,
         coverage=_coverage(statuses),
-        unlinked=_unlinked(db, period, choice.codes, current["org_unit_id"].tolist()),
+        unlinked=_unlinked(db, period, choice.codes, municipality_id, current["org_unit_id"].tolist()),
     )
 
 
@@ -119,7 +127,7 @@ def indicator_ranking(db: Database, scope: Scope) -> pd.DataFrame:
     """Every school indicator of the year with how many schools meet it, least met first:
     the answer to "which indicators do most schools miss"."""
     period, municipality_id = scope.period, scope.municipality_id
-    choices = [c for c in indicator_choices(db, scope.direction)
+    choices = [c for c in indicator_choices(db, scope.direction, period)
                if len(c.codes) == 1 and c.key == c.codes[0]]
     titles = {c.key: c.label for c in choices}
     kept = school_scope(db, scope)
@@ -155,23 +163,12 @@ def _coverage(statuses: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _unlinked(db: Database, period: int, codes: tuple[str, ...], units: list[str]) -> pd.DataFrame:
-    """Values above zero whose evidence is missing or not a web link, as the school wrote it."""
-    frame = db.read(
-        """
-        SELECT u.id AS org_unit_id, u.short_name, i.id AS code, i.title, a.score, i.max_score,
-               a.evidence_url
-        FROM assessment a
-        JOIN org_unit u ON u.id = a.org_unit_id
-        JOIN indicator i ON i.id = a.indicator_id
-        WHERE a.period = $p AND list_contains($codes::VARCHAR[], i.id)
-          AND list_contains($units::VARCHAR[], u.id)
-          AND a.score > 0 AND NOT a.not_applicable
-        ORDER BY u.ord, u.name, i.ord
-        """,
-        {"p": int(period), "codes": list(codes), "units": units},
-    )
-    return frame[frame["evidence_url"].map(safe_link).isna()].reset_index(drop=True)
+def _unlinked(db: Database, period: int, codes: tuple[str, ...], municipality_id: str,
+              units: list[str]) -> pd.DataFrame:
+    """Values above zero without a document link, as the school wrote it: the same values the
+    coverage share counts as evidenced and not linked (``measures.selection``)."""
+    frame = unlinked_values(db, period, codes, parent_id=municipality_id)
+    return frame[frame["org_unit_id"].isin(units)].reset_index(drop=True)
 
 
 def not_meeting_table(view: IndicatorView) -> pd.DataFrame:

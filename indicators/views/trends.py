@@ -13,7 +13,6 @@ from indicators.store.database import Database
 from indicators.views.common import school_scope
 from indicators.views.scope import Scope
 
-MOVERS = 5        # how many of the largest rises and of the largest falls are shown
 DEFAULT_LINES = 3  # with no school chosen, the lines show this many top risers and fallers
 
 
@@ -27,8 +26,9 @@ class Trends:
     grid: pd.DataFrame         # the 25 cells with counts and names
     by_rating: dict[int, pd.DataFrame]  # the schools behind each colour
     unrated: pd.DataFrame      # schools that can't be placed, with the reason
-    improved: pd.DataFrame     # largest rises since last year, largest first
-    declined: pd.DataFrame     # largest falls, largest first
+    improved: pd.DataFrame     # every rise since last year, largest first (equal ones by name)
+    declined: pd.DataFrame     # every fall, largest first (equal ones by name)
+    steady: pd.DataFrame       # the schools whose change is zero
     bands: Bands
 
 
@@ -64,8 +64,7 @@ def _assemble(every: pd.DataFrame, avg: pd.DataFrame, period: int, bands: Bands,
     this_year = every[every["period"] == period].reset_index(drop=True)
     placed = place(this_year, bands)
     rated = placed[placed["rating"].notna()]
-    improved = rated[rated["change"] > 0].sort_values("change", ascending=False).head(MOVERS)
-    declined = rated[rated["change"] < 0].sort_values("change").head(MOVERS)
+    improved, declined, steady = _movers(placed)
     line_ids = chosen if chosen else (list(improved["org_unit_id"].head(DEFAULT_LINES))
                                       + list(declined["org_unit_id"].head(DEFAULT_LINES)))
     return Trends(
@@ -79,7 +78,21 @@ def _assemble(every: pd.DataFrame, avg: pd.DataFrame, period: int, bands: Bands,
                    .reset_index(drop=True) for r in RATINGS},
         unrated=placed[placed["rating"].isna()][["org_unit_id", "name", "short_name", "unrated"]]
         .reset_index(drop=True),
-        improved=improved.reset_index(drop=True),
-        declined=declined.reset_index(drop=True),
+        improved=improved,
+        declined=declined,
+        steady=steady,
         bands=bands,
     )
+
+
+def _movers(placed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every unit with a change since last year — the ones the Overview shows a change for —
+    as rises (largest first), falls (largest first) and unchanged.  A unit the grid can't place
+    (too little data in one of the years) is still here, its ``unrated`` saying why; equal
+    changes (to 0.01 point) are ordered by name."""
+    moved = placed[placed["change"].notna()].assign(_step=lambda f: f["change"].round(4))
+    rises = moved[moved["_step"] > 0].assign(_key=lambda f: -f["_step"])
+    falls = moved[moved["_step"] < 0].assign(_key=lambda f: f["_step"])
+    steady = moved[moved["_step"] == 0].assign(_key=0.0)
+    return tuple(f.sort_values(["_key", "short_name", "name"]).drop(columns=["_step", "_key"])
+                 .reset_index(drop=True) for f in (rises, falls, steady))

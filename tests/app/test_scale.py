@@ -191,3 +191,19 @@ def test_the_indicator_matrix_of_a_large_municipality_shows_its_weakest_schools(
     assert not app.exception, [e.value for e in app.exception]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any(t.startswith("30 школ с наименьшим выполнением из ") for t in titles), titles
+
+
+def test_the_region_grid_counts_municipalities_as_municipalities(app):
+    """At region level each tile of the status × change grid counts municipalities («мун.»,
+    «Муниципалитетов: 3» in the hover), never schools."""
+    import json
+
+    app.run()
+    app.switch_page("app_pages/trends.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    grid = next(s for s in specs if s["layout"]["title"]["text"].startswith("Состояние × динамика"))
+    texts = [t for trace in grid["data"] for t in trace["text"]]
+    hovers = " ".join(h for trace in grid["data"] for h in trace["hovertext"])
+    assert any(t.endswith(" мун.") for t in texts) and not any("шк." in t for t in texts)
+    assert "Муниципалитетов: " in hovers and "Школ" not in hovers

@@ -12,9 +12,17 @@ from indicators.views.roadmap import roadmap_view
 from indicators.text import markdown_text
 
 scope = ui.scope()
-maps = ui.view(roadmaps)
+maps = ui.view(roadmaps, scope.municipality_id)
+if maps.empty:
+    st.title(f"Дорожная карта, {scope.year}")
+    st.info(markdown_text(f"«{scope.municipality_name}» не выполняет ни одной дорожной карты: ни "
+                          "управление, ни регион не приняли ни одну из дорожных карт каталога.")
+            + " Принятие записывает администратор командой `.venv/bin/python -m indicators "
+            "roadmap adopt КОД_МУНИЦИПАЛИТЕТА КОД_КАРТЫ`.")
+    st.stop()
 titles = dict(zip(maps["id"], maps["title"]))
 authorities = dict(zip(maps["id"], maps["authority"]))
+adopted = dict(zip(maps["id"], maps["adopted"]))
 cols = st.columns([3, 2])
 with cols[0]:
     # Whole titles: the first 80 characters of two documents are the same.
@@ -32,17 +40,24 @@ today = date.today()
 data = ui.view(roadmap_view, scope.municipal(), key, unit, today)
 
 st.title(f"Дорожная карта, {scope.year}")
-st.caption(markdown_text(f"{titles[key]} · {authorities[key]} · {units[unit]}"))
+st.caption(markdown_text(f"{titles[key]} · {authorities[key]} · {adopted[key]} · {units[unit]}"))
 
-if scope.period not in data.years:
-    st.info(f"Эта дорожная карта охватывает {period_label(data.years[0])}–"
+if data.years and scope.period not in data.years:
+    st.info(f"Эта дорожная карта принята на {period_label(data.years[0])}–"
             f"{period_label(data.years[-1])} учебные годы; за {scope.year} её мероприятия не "
             "отмечаются. Выберите год слева.")
+if data.events.empty:
+    st.info(markdown_text(f"В этой дорожной карте нет мероприятий для «{units[unit]}»: школа "
+                          "отмечает только мероприятия, где ответственными названы ОО."))
+    st.stop()
 overdue = data.overdue
 m = st.columns(3)
 ui.metric(m[0], "Выполнено мероприятий", data.execution, data.change,
-          help="Доля выполненных среди мероприятий со статусом за год (кроме «срок не наступил»).")
-m[1].metric("Просрочено", len(overdue), help=f"Срок прошёл (на {today:%d.%m.%Y}), а мероприятие не выполнено.")
+          help="Доля выполненных среди мероприятий со статусом за год (кроме «срок не наступил»); "
+               "мероприятие без статуса — «нет данных» и не учитывается.")
+m[1].metric("Просрочено", len(overdue),
+            help=f"Срок прошёл (на {today:%d.%m.%Y}), а мероприятие отмечено «в работе» или «не "
+                 "выполнено». Мероприятие без статуса — «нет данных», а не просрочено.")
 m[2].metric("Срок не указан", len(data.undated),
             help="Срок в документе не содержит даты («по графику», «по запросу»): задайте дату ниже.")
 if len(overdue):

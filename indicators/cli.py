@@ -12,7 +12,7 @@ import sys
 
 from indicators import config
 from indicators.catalog.tables import CatalogError
-from indicators.commands import backup, data, users
+from indicators.commands import backup, data, roadmaps, users
 from indicators.commands.data import CliError
 from indicators.council.snapshots import SnapshotError
 from indicators.exchange.edits import RefusedError
@@ -32,7 +32,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar="команда", required=True)
-    commands = {**data.register(sub), **users.register(sub), **backup.register(sub)}
+    commands = {**data.register(sub), **users.register(sub), **backup.register(sub),
+                **roadmaps.register(sub)}
     return parser, commands
 
 
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except (CatalogError, DatabaseBusyError, CliError, TemplateError, RefusedError, SnapshotError,
-            GenerateError, AccessDenied, users.UserError, backup.BackupError) as exc:
+            GenerateError, AccessDenied, users.UserError, backup.BackupError,
+            roadmaps.AdoptionError) as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1

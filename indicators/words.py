@@ -123,11 +123,13 @@ SOURCE_LABELS = {
     "council": "снимок для педсовета",
     "init": "создание базы",
     "users": "учётные записи",
+    "adoption": "принятие дорожной карты",
 }
 ENTITY_LABELS = {
     "assessment": "оценка",
     "event_status": "мероприятие",
     "event_due": "срок мероприятия",
+    "roadmap_adoption": "принятие дорожной карты",
     "submission": "сдача данных",
     "recommendation": "рекомендации",
     "council_snapshot": "снимок педсовета",

@@ -89,6 +89,7 @@ RULE_TRIGGERS = ("level", "stage", "indicator", "persistent", "no_data", "eviden
 _REFERENCED_BY = {
     "indicator": "SELECT DISTINCT indicator_id FROM assessment",
     "roadmap_event": "SELECT DISTINCT event_id FROM event_status",
+    "direction": "SELECT DISTINCT direction_id FROM roadmap_adoption",
 }
 
 

@@ -19,12 +19,23 @@ from indicators.words import period_label
 
 EVENT_COLORS = {
     "done": STATUS_COLORS["met"],
+# Overdue is one colour and one legend entry, whatever the status says (in progress, not
+# done): a late cell is «просрочено», never «срок не наступил» and «просрочено» at once.
+OVERDUE = "overdue"
+OVERDUE_COLOR = "#882255"   # Tol's wine: darker than «не выполнено», apart from it in every vision
     "in_progress": STATUS_COLORS["partial"],
     "not_done": STATUS_COLORS["not_met"],
     "not_due": STATUS_COLORS["not_applicable"],
     "none": STATUS_COLORS["no_data"],
+    OVERDUE: OVERDUE_COLOR,
 }
-EVENT_NAMES = {**EVENT_STATUS_LABELS, "none": "нет данных"}
+EVENT_NAMES = {**EVENT_STATUS_LABELS, OVERDUE: "просрочено", "none": "нет данных"}
+
+
+def cell_words(status: object, overdue: bool) -> str:
+    """A cell of the timeline's table: the status in words, or «просрочено (в работе)»."""
+    words = EVENT_NAMES[status] if isinstance(status, str) else "нет данных"
+    return f"просрочено ({words})" if overdue else words
 
 
 def _label(number, title: str) -> str:
@@ -35,7 +46,7 @@ def _label(number, title: str) -> str:
 @plain_text_figure
 def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figure:
     """Events (rows, in the document's order) × school years: each cell the event's status that
-    year, «просрочено» written in it when overdue.
+    year; an overdue cell is one colour and says «просрочено» (its status in the hover).
 
     ``history`` needs event_id, period, status, overdue; ``events`` event_id, number, title.
     """
@@ -45,15 +56,16 @@ def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figu
     rows = [label[e] for e in events["event_id"]]
     data = history[history["event_id"].isin(label)]
     status = [s if isinstance(s, str) else "none" for s in data["status"]]
-    text = [("просрочено" if late else EVENT_NAMES[s]) for s, late in zip(status, data["overdue"])]
+    late = [bool(x) for x in data["overdue"]]
+    category = [OVERDUE if x else s for s, x in zip(status, late)]
+    text = [EVENT_NAMES[c] for c in category]
     hover = [f"<b>{label[e]}</b><br>{period_label(p)}: {EVENT_NAMES[s]}"
              + (f"<br>срок: {d:%d.%m.%Y}" if hasattr(d, "strftime") else "")
-             + ("<br><b>просрочено</b>" if late else "")
-             for e, p, s, d, late in zip(data["event_id"], data["period"], status, data["due"],
-                                         data["overdue"])]
+             + ("<br><b>просрочено</b>" if x else "")
+             for e, p, s, d, x in zip(data["event_id"], data["period"], status, data["due"], late)]
     fig = category_tiles(go.Figure(), [label[e] for e in data["event_id"]],
-                         [years.index(p) for p in data["period"]], status, text, hover,
-                         colors=EVENT_COLORS, names=EVENT_NAMES, dark=("done", "not_done"),
+                         [years.index(p) for p in data["period"]], category, text, hover,
+                         colors=EVENT_COLORS, names=EVENT_NAMES, dark=("done", "not_done", OVERDUE),
                          hatched=("none",))
     fig = tile_layout(fig, [period_label(p) for p in years], rows, title, row_height=44, top=120)
     fig.update_traces(textfont_size=12)
@@ -83,9 +95,8 @@ def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
 def timeline_table(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     years = sorted(history["period"].unique())
     titles = dict(zip(events["event_id"], [_label(n, t) for n, t in zip(events["number"], events["title"])]))
-    data = history.assign(cell=[
-        (EVENT_NAMES[s] if isinstance(s, str) else "нет данных") + (" (просрочено)" if late else "")
-        for s, late in zip(history["status"], history["overdue"])])
+    data = history.assign(cell=[cell_words(s, bool(late))
+                                for s, late in zip(history["status"], history["overdue"])])
     wide = data.pivot(index="event_id", columns="period", values="cell").reindex(
         index=list(events["event_id"]), columns=years)
     wide.columns = [period_label(p) for p in years]

@@ -38,8 +38,9 @@ def register(sub) -> dict:
     sub.add_parser(
         "demo",
         help="заполнить пустую базу демонстрационным муниципалитетом",
-        description="Заполняет пустую базу демонстрационным муниципалитетом (12 школ, "
-        "2020/21–2024/25). Базу с данными не трогает.",
+        description="Заполняет пустую базу демонстрационным муниципалитетом «Заозёрный» (12 школ, "
+        "2020/21–2024/25) и вымышленным регионом с тремя муниципалитетами, чьи дорожные карты — "
+        "остальные документы каталога. Базу с данными не трогает.",
     )
     p = sub.add_parser(
         "generate", help="заполнить пустую базу синтетическими данными для проверки масштаба",
@@ -114,7 +115,9 @@ def _demo(_args: argparse.Namespace) -> int:
               f"в пустую базу.", file=sys.stderr)
         return 1
     demo.fill(db)
-    print(f"Демо-данные добавлены в {db.path}: {len(demo.SCHOOLS)} школ, "
+    others = demo.OTHER_MUNICIPALITIES
+    print(f"Демо-данные добавлены в {db.path}: «Заозёрный» ({len(demo.SCHOOLS)} школ) и ещё "
+          f"{len(others)} муниципалитета ({sum(len(m.schools) for m in others)} школ), "
           f"{period_label(demo.PERIODS[0])}–{period_label(demo.PERIODS[-1])}.")
     return 0
 
@@ -164,22 +167,29 @@ def _year(text: str) -> int:
         raise CliError(str(exc)) from None
 
 
-def _municipality(db, wanted: str | None) -> str:
-    ids = [r[0] for r in db.rows("SELECT id FROM org_unit WHERE kind = 'municipality' ORDER BY ord, id")]
+def _municipality(db, wanted: str | None, school: str | None = None) -> str:
+    """The municipality a command acts on: the one named, the school's, or the only one."""
+    units = db.rows("SELECT id, short_name FROM org_unit WHERE kind = 'municipality' ORDER BY ord, id")
+    ids = [u for u, _ in units]
+    if school and not wanted:
+        wanted = db.scalar("SELECT parent_id FROM org_unit WHERE id = ? AND kind = 'school'", [school])
+        if wanted is None:
+            raise CliError(f"Школа «{school}» не найдена.")
     if wanted:
         if wanted not in ids:
             raise CliError(f"муниципалитет «{wanted}» не найден; есть: {', '.join(ids) or 'нет'}")
         return wanted
     if len(ids) != 1:
+        listed = ", ".join(f"{u} ({name})" for u, name in units)
         raise CliError("в базе нет муниципалитета" if not ids else
-                       f"в базе несколько муниципалитетов ({', '.join(ids)}): укажите --municipality")
+                       f"в базе несколько муниципалитетов: {listed}; укажите --municipality")
     return ids[0]
 
 
 def _template(args: argparse.Namespace) -> int:
     db = ready_db(with_demo=False)
     year = _year(args.year)
-    data = build_template(db, year, _municipality(db, args.municipality), args.school)
+    data = build_template(db, year, _municipality(db, args.municipality, args.school), args.school)
     write_file(Path(args.out), data)
     print(f"Шаблон за {period_label(year)} записан в {args.out}.")
     return 0

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from indicators.catalog.adoption import adopted_roadmaps
 from indicators.catalog.tables import STAGE_LABELS, STAGES
 from indicators.measures.compliance import aggregate_compliance, compliance, level_counts, periods
 from indicators.measures.cycle import stage_status
@@ -96,7 +97,7 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
         trend=_trend(every, pooled, dept, years),
         roadmaps=roadmaps,
         support=support[["name", "short_name", "level", "compliance", "basis", "text", "status"]],
-        sources=_sources(db),
+        sources=_sources(db, period, municipality_id),
         completeness=_completeness(db, schools, period, municipality_id),
     )
 
@@ -177,17 +178,14 @@ def _trend(every: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, years:
 
 
 def _roadmaps(db: Database, period: int, municipality_id: str, today: date) -> pd.DataFrame:
-    """Each roadmap in force that year: the department's execution, the schools' pooled one."""
+    """Each roadmap the municipality runs that year (its own, its region's): the department's
+    execution, the schools' pooled one, the department's overdue events."""
     rows = []
-    for d in db.rows("SELECT d.id, d.title, coalesce(d.short_title, d.id) FROM direction d "
-                     "WHERE EXISTS (SELECT 1 FROM roadmap_event e WHERE e.direction_id = d.id) "
-                     "ORDER BY d.id"):
-        r = roadmap(db, d[0], period, municipality_id, municipality_id, today)
-        if period not in r.years:
-            continue
+    for d in adopted_roadmaps(db, municipality_id, period).itertuples():
+        r = roadmap(db, d.direction_id, period, municipality_id, municipality_id, today)
         done, counted = int(r.by_school["done"].sum()), int(r.by_school["counted"].sum())
         year = r.by_year[r.by_year["period"] == period]
-        rows.append(dict(title=d[1], short_title=d[2], department=r.execution,
+        rows.append(dict(title=d.title, short_title=d.short_title, department=r.execution,
                          schools=done / counted if counted else None, change=r.change,
                          overdue=len(r.overdue), done=int(year["done"].sum()),
                          counted=int(year["counted"].sum())))
@@ -195,12 +193,15 @@ def _roadmaps(db: Database, period: int, municipality_id: str, today: date) -> p
                                        "overdue", "done", "counted"])
 
 
-def _sources(db: Database) -> pd.DataFrame:
+def _sources(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
+    """The documents the council's figures come from: the criteria table(s) and the roadmaps the
+    municipality runs that year — never another authority's plan."""
+    maps = list(adopted_roadmaps(db, municipality_id, period)["direction_id"])
     return db.read("SELECT title, authority, trim(coalesce(doc_kind, '') || ' ' || "
                    "coalesce('№ ' || order_number, '') || ' ' || "
                    "coalesce('от ' || strftime(order_date, '%d.%m.%Y'), '')) AS order_ref "
                    "FROM direction WHERE EXISTS (SELECT 1 FROM indicator i WHERE i.direction_id = direction.id) "
-                   "OR EXISTS (SELECT 1 FROM roadmap_event e WHERE e.direction_id = direction.id) ORDER BY id")
+                   "OR list_contains(?, id) ORDER BY id", [maps])
 
 
 def _completeness(db: Database, schools: pd.DataFrame, period: int, municipality_id: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import hashlib
 
 import pandas as pd
 
+from indicators.catalog.adoption import EventsRun
 from indicators.exchange.guarded import read_guarded
 from indicators.exchange.read import MAX_ISSUES, ImportPlan, InvalidFile, Issue, column_label
 from indicators.exchange.sheets import (
@@ -128,6 +129,7 @@ class _Checker:
         self.indicators = {r[0]: r[1:] for r in db.rows(
             "SELECT id, level, max_score, first_period, last_period FROM indicator")}
         self.events_known = {r[0] for r in db.rows("SELECT id FROM roadmap_event")}
+        self._db = db
         self.locked = {(r[0], r[1]) for r in db.rows(
             "SELECT org_unit_id, period FROM submission WHERE status = 'accepted'")}
         self._locked_told: set[tuple[str, int]] = set()
@@ -244,6 +246,7 @@ class _Checker:
     def events(self, rows: list[dict]) -> pd.DataFrame:
         out = []
         cols = EVENT_COLUMNS
+        runs = EventsRun(self._db, {str(r.get("unit_id") or "").strip() for r in rows} & set(self.units))
         for row in rows:
             if all(is_blank(row.get(k)) for k in ("status", "evidence_url", "done_on", "comment")):
                 continue
@@ -254,6 +257,11 @@ class _Checker:
             event_id = str(row.get("event_id") or "").strip()
             if event_id not in self.events_known:
                 self._add(row, EVENTS, cols, "event_id", f"неизвестный код мероприятия «{event_id}».")
+                continue
+            if event_id not in runs(unit_id, year):
+                self._add(row, EVENTS, cols, "event_id",
+                          f"мероприятие {event_id} не входит в дорожные карты, которые выполняет "
+                          f"«{self.units[unit_id][1]}» в {period_label(year)} учебном году.")
                 continue
             parsed = self._parse(row, EVENTS, cols, {
                 "status": parse_status, "done_on": parse_date, "evidence_url": parse_text,

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.catalog.adoption import unit_events
 from indicators.catalog.tables import STAGE_LABELS
 from indicators.exchange.export import as_text
 from indicators.exchange.sheets import (
@@ -32,7 +33,6 @@ from indicators.exchange.sheets import (
     format_score,
     score_choices,
 )
-from indicators.measures.roadmap import events_in_force, is_school_event
 from indicators.store.database import Database
 from indicators.words import period_label
 
@@ -85,13 +85,12 @@ def assessment_rows(db: Database, period: int, unit_ids: list[str]) -> pd.DataFr
 
 
 def event_rows(db: Database, period: int, units: pd.DataFrame) -> pd.DataFrame:
-    """The roadmap events each unit reports on in ``period``, with the stored status if any."""
-    events = events_in_force(db, period)
+    """The roadmap events each unit reports on in ``period`` (of the roadmaps it, its
+    municipality or its region adopted), with the stored status if any."""
     stored = db.read("SELECT * FROM event_status WHERE period = ?", [int(period)])
     rows = []
     for unit in units.itertuples():
-        mine = events if unit.kind == "municipality" else events[events["responsible"].map(is_school_event)]
-        for ev in mine.itertuples():
+        for ev in unit_events(db, unit.id, period).itertuples():
             rows.append(dict(event_id=ev.id, direction=ev.direction, section=ev.section,
                              number=ev.number, title=ev.title, deadline=ev.deadline,
                              responsible=ev.responsible, unit_id=unit.id, unit_name=unit.name))

@@ -1,69 +1,32 @@
-"""Which roadmap events a unit reports on in a school year.
+"""Roadmap execution and overdue events, for one unit, roadmap and school year.
 
-A roadmap runs over the calendar years of its direction (``period_from``–``period_to``); the
-school year that starts the autumn before its first calendar year already belongs to it.  An
-event is a school's to report when its responsible parties name the schools (ОО), and the
-department's always.
+A unit is tracked only against the roadmaps it, its municipality or its region adopted, for
+the school years the adoption covers, and only on the events it reports on
+(``indicators.catalog.adoption``).  An event with no status for the unit and year is *no data*:
+never in execution, never overdue.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
+from indicators.catalog.adoption import (  # noqa: F401  (re-exported: the measures' vocabulary)
+    PARTIES,
+    SCHOOL_MARKERS,
+    adopted_roadmaps,
+    adoption_years,
+    is_municipal_event,
+    is_school_event,
+    parties,
+    unit_events,
+)
 from indicators.catalog.deadlines import parse_deadline
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
-
-SCHOOL_MARKERS = ("ОО", "образовательные организации", "Общеобразовательные учреждения")
-
-
-def is_school_event(responsible: object) -> bool:
-    return any(m in str(responsible or "") for m in SCHOOL_MARKERS)
-
-
-def events_in_force(db: Database, period: int) -> pd.DataFrame:
-    """The events of every roadmap running in ``period``, with their direction's title."""
-    return db.read(
-        """
-        SELECT e.id, e.direction_id, d.title AS direction, e.section, e.number, e.title,
-               e.deadline, e.responsible, e.ord
-        FROM roadmap_event e JOIN direction d ON d.id = e.direction_id
-        WHERE (d.period_from IS NULL OR $p >= d.period_from - 1)
-          AND (d.period_to IS NULL OR $p <= d.period_to)
-        ORDER BY d.id, e.ord
-        """,
-        {"p": int(period)},
-    )
-
-
-# -- responsible parties -----------------------------------------------------------------------
-# The documents name the responsible in many ways («МОУО», «МКУ «Управление образования ЗАТО
-# город Заозерск»», «Скорюпина И.И., заместитель начальника Управления образования…»); the app
-# groups them into a short list so that one can ask "what is on the schools".
-PARTIES = (
-    ("Управление образования", re.compile(
-        r"управлени[еия] образования|\bМОУО\b|муниципальные органы управления образованием",
-        re.IGNORECASE)),
-    ("ОО", re.compile(r"\bОО\b|общеобразовательные учреждения|образовательные организации",
-                      re.IGNORECASE)),
-    ("ИРО", re.compile(r"\bИРО\b|институт развития образования", re.IGNORECASE)),
-    ("Министерство", re.compile(r"\bМО ПК\b|\bМО\b|министерство образования", re.IGNORECASE)),
-    ("Методическая служба", re.compile(r"\bЦРО\b|центр поддержки образования|методическ|АХЦСО",
-                                       re.IGNORECASE)),
-)
-
-
-def parties(responsible: object) -> list[str]:
-    """The short names of the parties an event's «Ответственный» text names."""
-    text = str(responsible or "")
-    found = [name for name, pattern in PARTIES if pattern.search(text)]
-    return found or ["Другие"]
-
 
 EVENT_STATUS_ORDER = ("done", "in_progress", "not_done", "not_due")
 
@@ -74,7 +37,7 @@ class Roadmap:
     title: str
     period: int
     unit_id: str
-    years: list[int]            # the school years the roadmap spans
+    years: list[int]            # the school years the unit runs it (its adoption's)
     events: pd.DataFrame        # this year's events with status, due date, overdue, parties
     history: pd.DataFrame       # event × year: status, overdue (the timeline)
     by_section: pd.DataFrame    # section: events, done, counted, execution
@@ -101,15 +64,6 @@ class Roadmap:
         return self.events[self.events["overdue"].fillna(False).astype(bool)]
 
 
-def roadmap_years(db: Database, direction_id: str) -> list[int]:
-    lo, hi = db.rows("SELECT period_from, period_to FROM direction WHERE id = ?", [direction_id])[0]
-    have = [r[0] for r in db.rows("SELECT DISTINCT period FROM event_status s JOIN roadmap_event e "
-                                  "ON e.id = s.event_id WHERE e.direction_id = ? ORDER BY 1",
-                                  [direction_id])]
-    span = list(range(lo - 1, hi + 1)) if lo and hi else []
-    return sorted(set(span) | set(have))
-
-
 def _execution(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Done / counted, where counted = events with a status other than «срок не наступил»."""
     counted = frame[frame["status"].isin(("done", "in_progress", "not_done"))]
@@ -127,63 +81,88 @@ def _sections(events: pd.DataFrame) -> pd.DataFrame:
     return out.assign(o=out["section"].map(order)).sort_values("o").drop(columns="o").reset_index(drop=True)
 
 
+# Statuses that say the event was due and is not done: only these can be overdue.  No status is
+# «нет данных»; «срок не наступил» is the unit's word that the deadline has not come.
+LATE_STATUSES = ("in_progress", "not_done")
+EVENT_COLUMNS = ["event_id", "section", "number", "title", "deadline", "responsible",
+                 "planned_result", "ord"]
+
+
 def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipality_id: str,
             today: date | None = None) -> Roadmap:
     """One roadmap for one unit (the department or a school) and school year.
 
-    An event is *overdue* when it is due by ``today`` (from its parsed deadline, or the date the
-    specialist set) and not done — neither that year nor, for a one-off event, any year before.
+    The events are those the unit reports on, over the school years its (or its municipality's
+    or region's) adoption covers — none when nobody above it adopted the roadmap.  An event is
+    *overdue* when it is due by ``today`` (from its parsed deadline, or the date the specialist
+    set), its status that year says it is in progress or not done, and — for a one-off event — it
+    was not done in an earlier year.  No status is no data: never overdue.
     """
     today = today or date.today()
     title, end = db.rows("SELECT title, period_to FROM direction WHERE id = ?", [direction_id])[0]
-    events = db.read("SELECT id AS event_id, section, number, title, deadline, responsible, "
-                     "planned_result, ord FROM roadmap_event WHERE direction_id = ? ORDER BY ord",
-                     [direction_id])
-    kind = db.scalar("SELECT kind FROM org_unit WHERE id = ?", [unit_id])
-    if kind == "school":
-        events = events[events["responsible"].map(is_school_event)].reset_index(drop=True)
+    adopted = adopted_roadmaps(db, unit_id)
+    adopted = adopted[adopted["direction_id"] == direction_id]
+    years = adoption_years(adopted.iloc[0]) if len(adopted) else []
+    events = (unit_events(db, unit_id, None, direction_id).rename(columns={"id": "event_id"})
+              if len(adopted) else pd.DataFrame(columns=EVENT_COLUMNS))
+    events = events[EVENT_COLUMNS].reset_index(drop=True)
     events["section"] = events["section"].fillna("Мероприятия")
     events["parties"] = events["responsible"].map(parties)
     deadlines = {e: parse_deadline(t) for e, t in zip(events["event_id"], events["deadline"])}
     events["understood"] = [deadlines[e].describe() for e in events["event_id"]]
-    years = roadmap_years(db, direction_id)
     statuses = db.read("SELECT event_id, period, status, evidence_url, done_on, comment "
-                       "FROM event_status WHERE org_unit_id = ? AND list_contains(?, event_id)",
-                       [unit_id, list(events["event_id"])])
+                       "FROM event_status WHERE org_unit_id = ? AND list_contains(?, event_id) "
+                       "AND list_contains(?, period)",
+                       [unit_id, list(events["event_id"]), years])
     set_dates = {(e, p): d for e, p, d in db.rows("SELECT event_id, period, due_on FROM event_due")}
 
-    grid = events[["event_id"]].merge(pd.DataFrame({"period": years}), how="cross")
+    grid = events[["event_id"]].merge(pd.DataFrame({"period": pd.Series(years, dtype="int64")}),
+                                      how="cross")
     grid = grid.merge(statuses, on=["event_id", "period"], how="left")
     grid["due"] = [set_dates.get((e, p)) or deadlines[e].due(p, end)
                    for e, p in zip(grid["event_id"], grid["period"])]
     first_done = grid[grid["status"] == "done"].groupby("event_id")["period"].min()
     one_off = {e for e, d in deadlines.items() if d.kind in ("dated", "period")}
-    grid["overdue"] = [
-        due is not None and due < today and status != "done"
+    grid["overdue"] = pd.Series([
+        status in LATE_STATUSES and due is not None and due < today
         and not (event in one_off and first_done.get(event, p + 1) < p)
         for event, p, due, status in zip(grid["event_id"], grid["period"], grid["due"], grid["status"])
-    ]
+    ], index=grid.index, dtype=bool)
     this_year = grid[grid["period"] == period].drop(columns=["period"])
     events = events.merge(this_year, on="event_id", how="left")
+    events["overdue"] = events["overdue"].fillna(False).astype(bool)
     undated = events[[not deadlines[e].parsed and (e, period) not in set_dates
                       for e in events["event_id"]]]
 
-    school_events = [e for e, r in zip(events["event_id"], events["responsible"]) if is_school_event(r)]
+    return Roadmap(
+        direction_id=direction_id, title=title, period=period, unit_id=unit_id, years=years,
+        events=events, history=grid.reset_index(drop=True),
+        by_section=_sections(events),
+        by_year=_execution(grid, ["period"]),
+        by_school=_by_school(db, direction_id, period, municipality_id, years),
+        undated=undated.reset_index(drop=True),
+    )
+
+
+def _by_school(db: Database, direction_id: str, period: int, municipality_id: str,
+               years: list[int]) -> pd.DataFrame:
+    """Execution of the roadmap's school events (ОО) per school of the municipality this year —
+    when the roadmap runs there that year (its schools follow what names ОО)."""
+    empty = pd.DataFrame(columns=["org_unit_id", "name", "short_name", "counted", "done", "execution"])
+    if period not in years:
+        return empty
+    school_events = [e for e, resp in db.rows("SELECT id, responsible FROM roadmap_event "
+                                              "WHERE direction_id = ?", [direction_id])
+                     if is_school_event(resp)]
     by_school = db.read(
         "SELECT s.org_unit_id, u.name, u.short_name, s.status FROM event_status s "
         "JOIN org_unit u ON u.id = s.org_unit_id WHERE u.kind = 'school' AND u.parent_id = ? "
         "AND s.period = ? AND list_contains(?, s.event_id)",
         [municipality_id, int(period), school_events])
-    by_school = (_execution(by_school, ["org_unit_id", "name", "short_name"])
-                 .sort_values("execution", ascending=False).reset_index(drop=True)
-                 if len(by_school) else by_school.assign(counted=0, done=0, execution=None))
-    return Roadmap(
-        direction_id=direction_id, title=title, period=period, unit_id=unit_id, years=years,
-        events=events, history=grid.reset_index(drop=True),
-        by_section=_sections(events),
-        by_year=_execution(grid, ["period"]), by_school=by_school,
-        undated=undated.reset_index(drop=True),
-    )
+    if by_school.empty:
+        return empty
+    return (_execution(by_school, ["org_unit_id", "name", "short_name"])
+            .sort_values("execution", ascending=False).reset_index(drop=True))
 
 
 def set_due_dates(db: Database, rows: pd.DataFrame, user: Actor) -> int:

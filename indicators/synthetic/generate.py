@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.measures.roadmap import is_school_event
+from indicators.catalog.adoption import is_municipal_event, is_school_event
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
@@ -136,6 +136,7 @@ def generate(db: Database, scale: str) -> dict[str, int]:
         _event_statuses(cur)
         counts = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("org_unit", "assessment", "submission", "event_status")}
+        counts["roadmap_adoption"] = cur.execute("SELECT count(*) FROM roadmap_adoption").fetchone()[0]
         for table, rows in counts.items():
             b.log(table, scale, "rows", None, str(rows))
         cur.execute("DROP TABLE _quality")
@@ -145,37 +146,49 @@ def generate(db: Database, scale: str) -> dict[str, int]:
 
 
 def _event_statuses(cur) -> None:
-    """Each municipality follows one municipal roadmap (in turn) and every unit the regional one;
-    statuses over the years each roadmap spans, school events for the schools too."""
+    """Who adopted which roadmap — each municipality one municipal roadmap (in turn), each
+    region the regional ones — and the statuses of the events each unit reports on
+    (``catalog.adoption.follows``: a department its own plan whole and what the regional plan
+    names for МОУО, a school what names ОО), over the school years each adoption covers."""
     events = cur.execute("SELECT e.id, e.direction_id, e.responsible, d.period_from, d.period_to, "
                          "d.scope FROM roadmap_event e JOIN direction d ON d.id = e.direction_id").df()
     events["school"] = events["responsible"].map(is_school_event)
-    cur.register("_events", events[["id", "direction_id", "school", "period_from", "period_to"]])
+    events["municipal"] = events["responsible"].map(is_municipal_event)
+    cur.register("_events", events[["id", "direction_id", "school", "municipal"]])
     scopes = events.drop_duplicates("direction_id").set_index("direction_id")["scope"]
     regional = sorted(d for d, scope in scopes.items() if scope == "region")
     local = sorted(d for d, scope in scopes.items() if scope != "region") or regional
     cur.execute(f"""
-        INSERT INTO event_status (event_id, org_unit_id, period, status, evidence_url, done_on,
-                                  comment, updated_at, updated_by)
-        WITH follows AS (   -- municipality -> the roadmaps it follows
-            SELECT m.id AS muni, list_extract({local}, 1 + (row_number() OVER (ORDER BY m.id) - 1)
+        INSERT INTO roadmap_adoption (unit_id, direction_id, period_from, period_to, basis,
+                                      updated_at, updated_by)
+        WITH adopted AS (
+            SELECT m.id AS unit_id, list_extract({local}, 1 + (row_number() OVER (ORDER BY m.id) - 1)
                    % {len(local)})::VARCHAR AS direction_id
             FROM org_unit m WHERE m.kind = 'municipality'
             UNION ALL
-            SELECT m.id, unnest({regional or ['']}) FROM org_unit m WHERE m.kind = 'municipality'
-        ),
-        units AS (
-            SELECT f.muni AS unit, f.direction_id, FALSE AS is_school FROM follows f
-            UNION ALL
-            SELECT s.id, f.direction_id, TRUE FROM follows f JOIN org_unit s ON s.parent_id = f.muni
+            SELECT r.id, unnest({regional or ['']}) FROM org_unit r WHERE r.kind = 'region'
+        )
+        SELECT a.unit_id, a.direction_id, d.period_from - 1, d.period_to, NULL,
+               TIMESTAMP '{PERIODS[-1] + 1}-06-15', '{USER.name}'
+        FROM adopted a JOIN direction d ON d.id = a.direction_id""")
+    cur.execute(f"""
+        INSERT INTO event_status (event_id, org_unit_id, period, status, evidence_url, done_on,
+                                  comment, updated_at, updated_by)
+        WITH units AS (     -- adopted by the unit and by its region too: its own adoption rules
+            SELECT unit_id, unit_kind, direction_id, bool_or(own) AS own,
+                   min(year_from) AS year_from, max(year_to) AS year_to
+            FROM unit_roadmap((SELECT list(id) FROM org_unit WHERE kind IN ('municipality', 'school')))
+            GROUP BY ALL
         ),
         rows AS (
-            SELECT e.id AS event_id, u.unit, q.period, q.q,
-                   {_u("e.id || u.unit || q.period::VARCHAR", 'e')} AS h
-            FROM units u JOIN _events e ON e.direction_id = u.direction_id AND (e.school OR NOT u.is_school)
-            JOIN _quality q ON q.unit = u.unit
-            WHERE q.period BETWEEN coalesce(e.period_from - 1, {PERIODS[0]})
-                               AND coalesce(e.period_to, {PERIODS[-1]})
+            SELECT e.id AS event_id, u.unit_id AS unit, q.period, q.q,
+                   {_u("e.id || u.unit_id || q.period::VARCHAR", 'e')} AS h
+            FROM units u
+            JOIN _events e ON e.direction_id = u.direction_id
+                          AND (u.own OR (u.unit_kind = 'school' AND e.school)
+                               OR (u.unit_kind = 'municipality' AND e.municipal))
+            JOIN _quality q ON q.unit = u.unit_id
+            WHERE q.period BETWEEN u.year_from AND u.year_to
         )
         SELECT event_id, unit, period,
                CASE WHEN h < q + 0.05 THEN 'done' WHEN h < q + 0.15 THEN 'in_progress' ELSE 'not_done' END,

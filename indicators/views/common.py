@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.catalog.adoption import adopted_roadmaps, unit_events
 from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance, periods
-from indicators.measures.roadmap import is_school_event
 from indicators.store.database import Database
 from indicators.text import safe_link
 from indicators.views.scope import Scope
-from indicators.words import EVENT_STATUS_LABELS, STATUS_LABELS
+from indicators.words import EVENT_STATUS_LABELS, STATUS_LABELS, period_label
 
 DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN
 
@@ -72,13 +72,16 @@ def directions(db: Database) -> pd.DataFrame:
     )
 
 
-def roadmaps(db: Database) -> pd.DataFrame:
-    """The roadmaps (directions that have events), for the picker."""
-    return db.read("SELECT d.id, d.title, d.authority, d.period_from, d.period_to FROM direction d "
-                   "WHERE EXISTS (SELECT 1 FROM roadmap_event e WHERE e.direction_id = d.id) "
-                   "ORDER BY d.id")
-
-
+def roadmaps(db: Database, municipality_id: str) -> pd.DataFrame:
+    """The roadmaps the municipality runs — its own, then its region's — for the picker, with
+    who adopted each and the school years it covers."""
+    frame = adopted_roadmaps(db, municipality_id)
+    frame["adopted"] = [
+        f"принята: {who}" + ("" if pd.isna(lo) or pd.isna(hi) else
+                             f", {period_label(int(lo))}–{period_label(int(hi))}")
+        for who, lo, hi in zip(frame["adopted_by_name"], frame["year_from"], frame["year_to"])]
+    return frame.rename(columns={"direction_id": "id"})[
+        ["id", "title", "short_title", "authority", "adopted", "own", "year_from", "year_to", "basis"]]
 
 
 def unit_indicators(db: Database, unit_id: str, period: int,
@@ -137,25 +140,24 @@ def school_scope(db: Database, scope: Scope) -> list[str]:
 
 def linked_events(db: Database, unit_id: str, period: int) -> dict[str, str]:
     """Indicator code → the roadmap events that produce its evidence (catalog
-    event_indicators.csv), with the unit's status of each that year: «Губаха 2.2 (выполнено)»."""
+    event_indicators.csv), with the unit's status of each that year: «Губаха 2.2 (выполнено)».
+    Only the events the unit reports on that year (of the roadmaps it or its municipality or
+    region adopted)."""
+    mine = unit_events(db, unit_id, period)
     frame = db.read(
         """
-        SELECT l.indicator_id, coalesce(d.short_title, d.id) AS roadmap, e.number, e.responsible,
-               s.status, u.kind
+        SELECT l.indicator_id, l.event_id, s.status
         FROM event_indicator l
-        JOIN roadmap_event e ON e.id = l.event_id
-        JOIN direction d ON d.id = e.direction_id
-        JOIN org_unit u ON u.id = $u
-        LEFT JOIN event_status s ON s.event_id = e.id AND s.org_unit_id = $u AND s.period = $p
-        WHERE (d.period_from IS NULL OR $p >= d.period_from - 1)
-          AND (d.period_to IS NULL OR $p <= d.period_to)
-        ORDER BY l.indicator_id, d.id, e.ord
+        LEFT JOIN event_status s ON s.event_id = l.event_id AND s.org_unit_id = $u AND s.period = $p
+        WHERE list_contains($events, l.event_id)
         """,
-        {"u": unit_id, "p": int(period)},
+        {"u": unit_id, "p": int(period), "events": list(mine["id"])},
     )
     if frame.empty:
         return {}
-    mine = frame[(frame["kind"] != "school") | frame["responsible"].map(is_school_event)]
-    words = [f"{r} {n} ({EVENT_STATUS_LABELS.get(s, 'нет данных') if isinstance(s, str) else 'нет данных'})"
-             for r, n, s in zip(mine["roadmap"], mine["number"], mine["status"])]
-    return pd.Series(words, index=mine["indicator_id"]).groupby(level=0).agg("; ".join).to_dict()
+    order = {e: n for n, e in enumerate(mine["id"])}
+    label = dict(zip(mine["id"], [f"{r} {n}" for r, n in zip(mine["short_title"], mine["number"])]))
+    frame = frame.assign(_o=frame["event_id"].map(order)).sort_values(["indicator_id", "_o"])
+    words = [f"{label[e]} ({EVENT_STATUS_LABELS.get(s, 'нет данных') if isinstance(s, str) else 'нет данных'})"
+             for e, s in zip(frame["event_id"], frame["status"])]
+    return pd.Series(words, index=frame["indicator_id"]).groupby(level=0).agg("; ".join).to_dict()

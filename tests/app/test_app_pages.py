@@ -239,23 +239,28 @@ def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools)
 
 
 
-@pytest.mark.parametrize("direction, period", [
-    ("zaozersk", 2022), ("gubakha", 2024), ("perm", 2023), ("stepnovsky", 2021),
-    ("promyshlennovsky", 2023),
+@pytest.mark.parametrize("direction, period, region, muni", [
+    ("zaozersk", 2022, None, MUNICIPALITY_ID), ("gubakha", 2024, "Прикамский край", "ugolny"),
+    ("perm", 2023, "Прикамский край", "promyshlenny"), ("stepnovsky", 2021, "Прикамский край", "stepnoy"),
+    ("promyshlennovsky", 2023, "Прикамский край", "promyshlenny"),
 ])
-def test_each_roadmap_opens_with_its_execution(app, demo_path, direction, period):
+def test_each_roadmap_opens_with_its_execution(app, demo_path, direction, period, region, muni):
+    """Each roadmap opens for a municipality that runs it (issue 14: all five were opened on
+    «Заозёрный», which runs only its own)."""
     from datetime import date
 
     from indicators.measures.roadmap import roadmap
     db = ready_db(demo_path)
     title = db.scalar("SELECT title FROM direction WHERE id = ?", [direction])
     app.query_params["year"] = period_label(period)
+    if region:
+        app.query_params["region"] = region
+        app.query_params["muni"] = db.scalar("SELECT short_name FROM org_unit WHERE id = ?", [muni])
     app.query_params["roadmap"] = title  # a link to the roadmap opens it
     app.switch_page("app_pages/roadmap.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="roadmap").value == direction
-    expected = roadmap(ready_db(demo_path), direction, period, MUNICIPALITY_ID, MUNICIPALITY_ID,
-                       date.today())
+    expected = roadmap(ready_db(demo_path), direction, period, muni, muni, date.today())
     assert _metric(app, "Выполнено мероприятий").value == percent(expected.execution)
     assert _metric(app, "Просрочено").value == str(int(expected.events["overdue"].fillna(False).sum()))
     timeline = _table_with(app, period_label(period))

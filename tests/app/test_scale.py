@@ -37,7 +37,7 @@ def test_municipal_scale_has_the_asked_shape(tmp_path):
     assert counts["assessment"] == db.scalar("SELECT count(*) FROM assessment")
     assert db.scalar("SELECT count(*) FROM event_status") > 0
     assert db.scalar("SELECT min(score), max(score) FROM assessment") == 0
-    assert db.scalar("SELECT count(*) FROM change_log WHERE source = 'generate'") == 5
+    assert db.scalar("SELECT count(*) FROM change_log WHERE source = 'generate'") == 6  # + roadmap_adoption
     names = db.rows("SELECT parent_id, short_name, count(*) FROM org_unit WHERE kind = 'school' "
                     "GROUP BY ALL HAVING count(*) > 1")
     assert names == []                                  # school names unique in a municipality

@@ -288,13 +288,14 @@ def test_libreoffice_opens_the_deck_and_no_slide_is_blank(deck_file, tmp_path):
 def test_cli_writes_the_deck_and_the_report(demo_copy, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("QUALITY_DB", str(demo_copy))
     out, html = tmp_path / "deck.pptx", tmp_path / "report.html"
-    assert cli.main(["council", "--year", "2024/25", "--out", str(out), "--html", str(html),
+    assert cli.main(["council", "--year", "2024/25", "--municipality", MUNICIPALITY_ID, "--out", str(out), "--html", str(html),
                      "--slides", "title,schools,trends", "--freeze", "--user", "Иванова"]) == 0
     said = capsys.readouterr().out
     assert "3 слайда" in said and "снимок № 1" in said
     assert len(Presentation(str(out)).slides) == 3
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert cli.main(["council", "--year", "2024", "--out", str(tmp_path / "again.pptx"), "--snapshot", "1"]) == 0
+    assert cli.main(["council", "--year", "2024", "--municipality", MUNICIPALITY_ID,
+                     "--out", str(tmp_path / "again.pptx"), "--snapshot", "1"]) == 0
     assert "снимок № 1" in capsys.readouterr().out
 
 
@@ -310,6 +311,6 @@ def test_cli_refuses_bad_input_and_writes_nothing(demo_copy, monkeypatch, tmp_pa
         db = ready_db(demo_copy)
         freeze(db, 2024, MUNICIPALITY_ID, as_user("тест"))
     out = tmp_path / "deck.pptx"
-    assert cli.main(["council", *args, "--out", str(out)]) == 1
+    assert cli.main(["council", "--municipality", MUNICIPALITY_ID, *args, "--out", str(out)]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists()

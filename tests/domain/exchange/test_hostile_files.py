@@ -144,7 +144,7 @@ def test_a_part_over_its_limit(db):
 def test_a_workbook_over_the_unpacked_limit(db):
     set_settings(db, unpacked_max_mb=0.05)
     message = refused(db, [("a.xlsx", template(db))])
-    assert "после распаковки книга заняла бы 0.1 МБ при допустимых 0.05 МБ. Разделите файл по школам." in message
+    assert "после распаковки книга заняла бы 0.11 МБ при допустимых 0.05 МБ. Разделите файл по школам." in message
 
 
 def test_a_part_squeezed_like_a_bomb(db):

@@ -120,7 +120,7 @@ def test_preview_apply_log_and_undo(db):
     restored = db.rows("SELECT score, comment FROM assessment WHERE org_unit_id = ? AND "
                        "indicator_id = 'S01' AND period = ?", [SCHOOL, YEAR])[0]
     assert restored == (2.0, None)
-    assert db.scalar("SELECT status FROM event_status WHERE event_id = 'gubakha:1.2' AND "
+    assert db.scalar("SELECT status FROM event_status WHERE event_id = 'zaozersk:1' AND "
                      "org_unit_id = ? AND period = ?", [SCHOOL, YEAR]) == "in_progress"
     assert last_import(db) is None
     with pytest.raises(RefusedError, match="нет загрузки"):

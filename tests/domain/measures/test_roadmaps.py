@@ -1,5 +1,6 @@
-"""Roadmap execution on hand-set statuses (tiny fixture + the real Gubakha roadmap), the
-responsible parties, overdue events and the specialist's dates for undated ones."""
+"""Roadmap execution on hand-set statuses (tiny fixture + the real Gubakha roadmap, adopted by
+the fixture's municipality), the responsible parties, overdue events and the specialist's dates
+for undated ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from indicators.catalog.adoption import adopt
 from indicators.measures import roadmap as r
 from indicators.store.upsert import upsert
 from indicators.exchange.edits import plan_event_edits, save_edits
@@ -29,6 +31,7 @@ def _statuses(db, rows):
 
 @pytest.fixture
 def gubakha(tiny_db):
+    adopt(tiny_db, pd.DataFrame([dict(unit_id="mun", direction_id=G)]), as_user("тест"))
     _statuses(tiny_db, [
         ("1.1", "mun", 2022, "done"), ("1.2", "mun", 2022, "in_progress"),
         ("1.3", "mun", 2022, "not_done"), ("2.1", "mun", 2022, "not_due"),
@@ -56,13 +59,14 @@ def test_execution_per_year_and_section(gubakha):
 def test_overdue_events(gubakha):
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     late = {n for n, o in zip(m.events["number"], m.events["overdue"]) if o}
-    # 1.1 and 2.2 done; 1.2 a one-off already done in 2021/22; 2.3 has no date: never guessed;
-    # 1.3 due 30.09.2021 and not done; 2.1 «срок не наступил» but 31.08.2023 has passed;
-    # 3.1 due 30.06.2023 with nothing reported.  The other events have no status either.
-    assert {"1.3", "2.1", "3.1"} <= late
-    assert not {"1.1", "1.2", "2.2", "2.3"} & late
-    early = r.roadmap(gubakha, G, 2022, "mun", "mun", today=date(2022, 10, 1))
-    assert "2.1" not in {n for n, o in zip(early.events["number"], early.events["overdue"]) if o}
+    # 1.3 due 30.09.2021 and not done; 1.2 in progress, but a one-off already done in 2021/22;
+    # 1.1 and 2.2 done; 2.1 «срок не наступил» (the unit's word: never beside «просрочено»,
+    # though 31.08.2023 has passed); 3.1 due 30.06.2023 with nothing reported: no data, not
+    # overdue (issue 14: both were counted overdue before); 2.3 has no date: never guessed.
+    assert late == {"1.3"}
+    early = r.roadmap(gubakha, G, 2021, "mun", "mun", today=date(2021, 9, 1))
+    assert {n for n, o in zip(early.events["number"], early.events["overdue"]) if o} == set()
+    assert early.events.set_index("number").loc["1.2", "status"] == "done"
 
 
 def test_undated_events_are_listed_until_the_specialist_sets_a_date(gubakha):
@@ -73,7 +77,10 @@ def test_undated_events_are_listed_until_the_specialist_sets_a_date(gubakha):
     m = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY)
     assert m.undated.empty
     row = m.events.set_index("number").loc["2.3"]
-    assert row["due"] == date(2023, 3, 1) and bool(row["overdue"])
+    assert row["due"] == date(2023, 3, 1) and not bool(row["overdue"])   # no status: no data
+    _statuses(gubakha, [("2.3", "mun", 2022, "in_progress")])
+    row = r.roadmap(gubakha, G, 2022, "mun", "mun", today=TODAY).events.set_index("number").loc["2.3"]
+    assert bool(row["overdue"])                                            # in progress, date passed
     log = gubakha.read("SELECT * FROM change_log WHERE entity = 'event_due'")
     assert list(log["user_name"]) == ["Петрова"] and list(log["new_value"]) == ["2023-03-01"]
 
@@ -102,17 +109,24 @@ def test_responsible_parties(text, expected):
     assert r.parties(text) == expected
 
 
-def test_every_roadmap_of_the_demo_opens(demo_db):
-    for direction in ("zaozersk", "gubakha", "perm", "stepnovsky", "promyshlennovsky"):
-        last = r.roadmap_years(demo_db, direction)[-1]
-        m = r.roadmap(demo_db, direction, last, "zaozerny", "zaozerny", today=TODAY)
-        assert len(m.events) and m.execution is not None and 0 <= m.execution <= 1
-        assert set(m.history["period"]) == set(m.years)
+def test_every_roadmap_of_the_demo_opens_for_the_unit_that_runs_it(demo_db):
+    """Each of the five documents is run by its own demo authority (issue 14: every roadmap was
+    opened on «Заозёрный»); its department sees it over the years the adoption covers."""
+    runs = {"zaozersk": "zaozerny", "gubakha": "ugolny", "perm": "ugolny", "stepnovsky": "stepnoy",
+            "promyshlennovsky": "promyshlenny"}
+    for direction, muni in runs.items():
+        m = r.roadmap(demo_db, direction, 2021, muni, muni, today=TODAY)
+        assert len(m.events) and m.execution is not None and 0 <= m.execution <= 1, direction
+        assert set(m.history["period"]) == set(m.years) and 2021 in m.years
+        assert r.roadmap(demo_db, direction, 2021, "zaozerny", "zaozerny").events.empty == (
+            direction != "zaozersk")
 
 
 def test_indicators_show_the_events_that_produce_their_evidence(gubakha):
-    """Catalog links (event_indicators.csv): Губаха 2.2 → M04 and S04; 1.1 → M07 (department only)."""
+    """Catalog links (event_indicators.csv): Губаха 2.2 → M04 and S04; 1.1 → M07 (department only);
+    Заозерск 2 → M04 once the municipality runs the Zaozersk roadmap too."""
     from indicators.views.common import unit_indicators
+    adopt(gubakha, pd.DataFrame([dict(unit_id="mun", direction_id="zaozersk")]), as_user("тест"))
     school = unit_indicators(gubakha, "sch-a", 2022).set_index("Код")["Мероприятия дорожных карт"]
     assert "Губаха 2.2 (выполнено)" in school["S04"]
     assert "Губаха 1.1" not in " ".join(school)          # a department-only event

@@ -19,8 +19,10 @@ import duckdb
 from indicators.store import database as db_module
 from indicators.synthetic import demo
 from indicators.ready import ready_db
+from indicators.catalog.adoption import adopted_roadmaps, tracked_event_ids
 from indicators.measures.compliance import completeness, compliance, periods
 from indicators.measures.cycle import cycle_breaks
+from indicators.measures.roadmap import roadmap
 from indicators.measures.selection import persistent_gaps
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,12 +38,16 @@ def school_compliance(db, school: str) -> list[float]:
 # -- the demo -------------------------------------------------------------------------------------
 
 def test_demo_shape(demo_db):
-    """One region, one municipality, twelve schools, school years 2020/21 … 2024/25."""
+    """«Заозёрный» with twelve schools, alone in its region (the app opens on it); a second
+    region with three municipalities of three schools each, whose plans are the other source
+    documents (issue 14); school years 2020/21 … 2024/25."""
     kinds = dict(demo_db.rows("SELECT kind, count(*) FROM org_unit GROUP BY kind"))
-    assert kinds == {"region": 1, "municipality": 1, "school": 12}
+    assert kinds == {"region": 2, "municipality": 4, "school": 21}
     assert periods(demo_db) == YEARS
     assert demo_db.scalar("SELECT count(*) FROM org_unit WHERE kind = 'school' "
                           "AND parent_id = ?", [demo.MUNICIPALITY_ID]) == 12
+    assert demo_db.rows("SELECT id FROM org_unit WHERE parent_id = ?", [demo.REGION_ID]) == [
+        (demo.MUNICIPALITY_ID,)]
 
 
 def test_demo_is_deterministic(demo_db, tmp_path):
@@ -124,6 +130,48 @@ def test_event_statuses_cover_all_five_directions(demo_db):
     assert directions == {"zaozersk", "gubakha", "perm", "stepnovsky", "promyshlennovsky"}
 
 
+def test_each_document_is_run_by_the_authority_it_belongs_to(demo_db):
+    """Issue 14: «Заозёрный» runs the Zaozersk roadmap only; the Perm regional plan is run by
+    a region with municipalities under it, and each municipal plan by a municipality of its own."""
+    adopted = demo_db.rows("SELECT a.direction_id, a.unit_id, u.kind, d.scope, a.period_from, a.period_to "
+                           "FROM roadmap_adoption a JOIN org_unit u ON u.id = a.unit_id "
+                           "JOIN direction d ON d.id = a.direction_id ORDER BY 1")
+    by = {d: (unit, kind) for d, unit, kind, _scope, _lo, _hi in adopted}
+    assert sorted(by) == ["gubakha", "perm", "promyshlennovsky", "stepnovsky", "zaozersk"]
+    assert by["zaozersk"] == ("zaozerny", "municipality")
+    assert all(kind == ("region" if scope == "region" else "municipality")
+               for _d, _u, kind, scope, _lo, _hi in adopted)
+    assert len({u for _d, u, *_ in adopted}) == 5                     # five authorities
+    assert demo_db.scalar("SELECT count(*) FROM org_unit WHERE parent_id = ?", [by["perm"][0]]) >= 2
+    assert adopted_roadmaps(demo_db, "zaozerny")["direction_id"].tolist() == ["zaozersk"]
+    assert adopted_roadmaps(demo_db, "ugolny")["direction_id"].tolist() == ["gubakha", "perm"]
+
+
+def test_every_status_is_one_the_unit_reports_on(demo_db):
+    """The demo writes statuses only for events a unit runs, in the years its adoption covers."""
+    units = [r[0] for r in demo_db.rows("SELECT id FROM org_unit WHERE kind <> 'region'")]
+    stray = []
+    for unit in units:
+        for period in YEARS:
+            stored = {r[0] for r in demo_db.rows("SELECT event_id FROM event_status WHERE "
+                                                 "org_unit_id = ? AND period = ?", [unit, period])}
+            stray += sorted(stored - tracked_event_ids(demo_db, unit, period))
+    assert stray == []
+    # A department reports on every event of its own plan, a school on those on ОО.
+    assert len(tracked_event_ids(demo_db, "zaozerny", 2024)) == 21
+    assert tracked_event_ids(demo_db, "ugolny", 2023) >= {"gubakha:1.1", "perm:3.2"}
+    assert "perm:1.1" not in tracked_event_ids(demo_db, "ugolny", 2023)   # the ministry's
+
+
+def test_the_silent_school_has_no_overdue_event(demo_db):
+    """НОШ № 7 sent nothing from 2023/24: its roadmap says «нет данных», nothing overdue
+    (issue 14: «Просрочено 5» beside «нет данных»)."""
+    for period in (2023, 2024):
+        m = roadmap(demo_db, "zaozersk", period, "nosh-7", "zaozerny")
+        assert m.overdue.empty and m.execution is None
+        assert m.events["status"].isna().all()
+
+
 def test_every_link_is_https(demo_db):
     urls = [r[0] for r in demo_db.rows(
         "SELECT evidence_url FROM assessment WHERE evidence_url IS NOT NULL "
@@ -169,7 +217,7 @@ def test_cli_demo_once_then_refuses(tmp_path):
     assert first.returncode == 0, first.stderr
     assert CYRILLIC.search(first.stdout)
     state = file_state(path)
-    assert state["org_unit"] == 14 and state["assessment"] > 0
+    assert state["org_unit"] == 27 and state["assessment"] > 0
 
     second = run_cli(path, "demo")
     assert second.returncode == 1
@@ -182,7 +230,7 @@ def test_cli_status_prints_school_count(tmp_path):
     assert run_cli(path, "demo").returncode == 0
     result = run_cli(path, "status")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"школ: 12\b", result.stdout), result.stdout
+    assert re.search(r"школ: 21\b", result.stdout), result.stdout
     assert "2024/25" in result.stdout
 
 

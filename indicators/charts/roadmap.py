@@ -17,17 +17,17 @@ from indicators.charts.base import (
 from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link
 from indicators.words import period_label
 
-EVENT_COLORS = {
-    "done": STATUS_COLORS["met"],
 # Overdue is one colour and one legend entry, whatever the status says (in progress, not
 # done): a late cell is «просрочено», never «срок не наступил» and «просрочено» at once.
 OVERDUE = "overdue"
 OVERDUE_COLOR = "#882255"   # Tol's wine: darker than «не выполнено», apart from it in every vision
+EVENT_COLORS = {
+    "done": STATUS_COLORS["met"],
     "in_progress": STATUS_COLORS["partial"],
     "not_done": STATUS_COLORS["not_met"],
+    OVERDUE: OVERDUE_COLOR,
     "not_due": STATUS_COLORS["not_applicable"],
     "none": STATUS_COLORS["no_data"],
-    OVERDUE: OVERDUE_COLOR,
 }
 EVENT_NAMES = {**EVENT_STATUS_LABELS, OVERDUE: "просрочено", "none": "нет данных"}
 

@@ -138,7 +138,7 @@ def _queries(db, page: str, region_id: str | None, muni: str, school: str):
         elif page == "trends (region)":
             region_trends(db, region)
         elif page == "roadmap":
-            first = roadmaps(db)["id"].iloc[0]
+            first = roadmaps(db, muni)["id"].iloc[0]
             roadmap_view(db, scope, first, muni)
         elif page == "council":
             council_snapshots(db, scope)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import re
 from typing import Callable
 
 import pandas as pd
@@ -39,11 +40,16 @@ def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+NBSP = "\u00a0"   # the space inside «75 %», «СОШ № 1», «+4 п.п.»: a line never breaks there
+_TOGETHER = re.compile(r"(№) (?=\d)|(?<=\d) (%|п\.п\.)")
+
+
 def percent(value: float | None, digits: int = 0) -> str:
-    """0.925 -> '93 %'; missing -> 'нет данных' (a missing value is never shown as 0)."""
+    """0.925 -> '93 %' (a no-break space: the one format of the app, the report and the deck);
+    missing -> 'нет данных' (a missing value is never shown as 0)."""
     if is_missing(value):
         return NO_DATA_TEXT
-    return f"{value * 100:.{digits}f} %".replace(".", ",")
+    return f"{value * 100:.{digits}f}{NBSP}%".replace(".", ",")
 
 
 def points(value: float | None) -> str:
@@ -52,7 +58,15 @@ def points(value: float | None) -> str:
         return "—"
     pts = round(value * 100)
     sign = "+" if pts > 0 else ("−" if pts < 0 else "±")
-    return f"{sign}{abs(pts)} п.п."
+    return f"{sign}{abs(pts)}{NBSP}п.п."
+
+
+def keep_together(text: object) -> str:
+    """«СОШ № 1», «91 %», «+4 п.п.» with no-break spaces, so that a printed page or a slide
+    never ends a line between «№» and its number or a number and its sign."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return _TOGETHER.sub(lambda m: (m.group(1) or "") + NBSP + (m.group(2) or ""), str(text))
 
 
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -80,6 +94,28 @@ def wrap(text: str, width: int) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+# -- the best and the last fifteen -------------------------------------------------------------
+
+def gap_rows(names: list[str], left_out) -> tuple[list[str], str | None]:
+    """The rows of a ranked bar chart, bottom to top, with an empty row «… ещё N» where the
+    rows not drawn would stand (``left_out``, from ``views.common.best_and_last``, holds N on
+    the row above the gap), so the best and the last fifteen never read as one list."""
+    counts = [0 if pd.isna(n) else int(n) for n in left_out] if left_out is not None else []
+    if not any(counts):
+        return list(names), None
+    at = next(k for k, n in enumerate(counts) if n)
+    label = f"<i>… ещё {counts[at]}</i>"
+    return [*names[:at], label, *names[at:]], label
+
+
+def add_gap(fig: go.Figure, label: str | None) -> go.Figure:
+    """The gap's row: an empty, unclickable bar so that the row exists on the axis."""
+    if label:
+        fig.add_bar(x=[0], y=[label], orientation="h", marker_color="rgba(0,0,0,0)",
+                    hoverinfo="skip", showlegend=False, text=[""])
+    return fig
 
 
 # -- tile grids --------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ import plotly.graph_objects as go
 from indicators.charts.base import (
     LEVEL_COLORS,
     NO_DATA_TEXT,
+    add_gap,
     base_layout,
+    gap_rows,
     percent,
     plain_text_figure,
     tile_layout,
@@ -63,10 +65,12 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
         fig.add_vline(x=share * 100, line=dict(color="#444", dash="dot", width=1),
                       annotation_text=f"{label} от {percent(share)}", annotation_position="top",
                       annotation_font_size=12)
+    rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
+    add_gap(fig, gap)
     fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
                      gridcolor="#eee")
-    fig.update_yaxes(title_text=None, automargin=True)
-    return base_layout(fig, title, height=max(320, 34 * len(data) + 130))
+    fig.update_yaxes(title_text=None, automargin=True, categoryorder="array", categoryarray=rows)
+    return base_layout(fig, title, height=max(320, 34 * len(rows) + 130))
 
 
 @plain_text_figure
@@ -91,10 +95,10 @@ def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
 
     fig = go.Figure(tile_trace(
         pick(frame["short_name"], has), pick(col, has), colors=pick(value, has),
-        text=[f"{v:.0f} %" for v in pick(value, has)],
+        text=[percent(v / 100) for v in pick(value, has)],
         text_colors=["white" if v < 55 else "#222" for v in pick(value, has)],
         hover=pick(hover, has), customdata=pick(custom, has), colorscale="Cividis",
-        colorbar=dict(title=dict(text="Соответствие, %"), ticksuffix=" %", len=0.8),
+        colorbar=dict(title=dict(text="Соответствие, %", side="right"), ticksuffix=" %", len=0.8),
     ))
     if not has.all():
         fig.add_trace(tile_trace(

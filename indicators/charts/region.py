@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.base import LEVEL_COLORS, base_layout, percent, plain_text_figure
+from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, gap_rows, percent, plain_text_figure
 from indicators.words import LEVEL_LABELS
 
 
@@ -32,13 +32,16 @@ def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
     fig.add_scatter(
         x=data["department"] * 100, y=data["short_name"], mode="markers", name="Управление образования",
         marker=dict(symbol="diamond", size=12, color="#222", line=dict(color="white", width=1)),
-        customdata=data[["org_unit_id"]].to_numpy(), hoverinfo="skip",
+        customdata=data[["org_unit_id"]].to_numpy(), hoverinfo="skip", cliponaxis=False,
     )
-    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
-                     gridcolor="#eee")
-    fig.update_yaxes(automargin=True)
+    rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
+    add_gap(fig, gap)
+    # past 100 a little, so that a diamond at 100 % is drawn whole (it was cut in half)
+    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 103], ticksuffix=" %",
+                     tickvals=[0, 20, 40, 60, 80, 100], gridcolor="#eee")
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows)
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), bargap=0.25)
-    return base_layout(fig, title, height=max(360, 30 * len(data) + 160))
+    return base_layout(fig, title, height=max(360, 30 * len(rows) + 160))
 
 
 def municipality_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 
 from indicators.charts.base import (
     STATUS_COLORS,
+    add_gap,
     base_layout,
     category_tiles,
+    gap_rows,
     percent,
     plain_text_figure,
     tile_layout,
@@ -86,10 +88,13 @@ def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
                    for n, d, c, e in zip(data["name"], data["done"], data["counted"], data["execution"])],
         hoverinfo="text", customdata=data[["org_unit_id"]].to_numpy(),
     ))
+    rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
+    add_gap(fig, gap)
     fig.update_xaxes(title_text="Выполнено мероприятий, %", range=[0, 118], ticksuffix=" %",
                      gridcolor="#eee")
-    fig.update_yaxes(title_text=None, automargin=True, type="category")
-    return base_layout(fig, title, height=max(300, 32 * len(data) + 130))
+    fig.update_yaxes(title_text=None, automargin=True, type="category", categoryorder="array",
+                     categoryarray=rows)
+    return base_layout(fig, title, height=max(300, 32 * len(rows) + 130))
 
 
 def timeline_table(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

@@ -22,12 +22,16 @@ _STAGE_COLORS = {
 def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
     """The school's compliance per school year (level colours) and the municipal average line."""
     years = [period_label(p) for p in history["period"]]
+    # The numbers go under each year, not over the bars: the municipal line runs where a bar's
+    # label would stand (59 % · Средний sat on it).
+    school = [percent(c) + ("" if pd.isna(c) else f" · {LEVEL_LABELS.get(lv, lv)}")
+              for c, lv in zip(history["compliance"], history["level"])]
+    ticks = [f"<b>{y}</b><br>{s}<br><span style='color:#555'>среднее {percent(m)}</span>"
+             for y, s, m in zip(years, school, history["municipal"])]
     fig = go.Figure(go.Bar(
         x=years, y=history["compliance"].fillna(0) * 100, name="Школа",
         marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in history["level"]],
-        text=[f"{percent(c)}<br>{LEVEL_LABELS.get(lv, lv)}" for c, lv in
-              zip(history["compliance"], history["level"])],
-        textposition="outside",
+        text=school, textposition="none",
         hovertemplate="%{x}: %{text}<extra>Школа</extra>",
     ))
     fig.add_trace(go.Scatter(
@@ -35,10 +39,10 @@ def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
         mode="lines+markers", line=dict(color="#333", dash="dash"),
         hovertemplate="%{x}: %{y:.0f} %<extra>Муниципалитет</extra>",
     ))
-    fig.update_yaxes(title_text="Соответствие, %", range=[0, 115], ticksuffix=" %")
-    fig.update_xaxes(title_text="Учебный год", type="category")
-    fig.update_layout(legend=dict(orientation="h", y=-0.2))
-    return base_layout(fig, title, height=420)
+    fig.update_yaxes(title_text="Соответствие, %", range=[0, 105], ticksuffix=" %")
+    fig.update_xaxes(title_text=None, type="category", tickvals=years, ticktext=ticks)
+    fig.update_layout(legend=dict(orientation="h", y=-0.32))
+    return base_layout(fig, title, height=460)
 
 
 @plain_text_figure

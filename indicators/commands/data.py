@@ -148,7 +148,7 @@ def _status(_args: argparse.Namespace) -> int:
                   "(по каждому — на странице «Обзор»).")
             return 0
         for row in munis.itertuples():
-            value = "нет данных" if row.compliance != row.compliance else f"{row.compliance:.0%}"
+            value = "нет данных" if row.compliance != row.compliance else f"{row.compliance:.0%}".replace("%", "\u00a0%")
             print(f"{row.short_name}, {period_label(years[-1])}: соответствие по школам {value}")
     return 0
 
@@ -230,7 +230,7 @@ def _import(args: argparse.Namespace) -> int:
     if plan.questions and not args.confirm:
         raise CliError("есть вопросы к файлам (см. выше): проверьте их и повторите команду с --confirm")
     batch = apply_import(db, plan, _user(args), confirmed=args.confirm)
-    print(f"Записано (загрузка № {batch}). Отменить: python -m indicators undo")
+    print(f"Записано (загрузка № {batch}). Отменить: .venv/bin/python -m indicators undo")
     return 0
 
 

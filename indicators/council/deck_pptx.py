@@ -19,11 +19,13 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook as XlsxWorkbook
 
+from indicators.charts.base import keep_together
+from indicators.council.figures import label_sides
 from indicators.council.slides import ChartSpec, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -32,6 +34,10 @@ INK, MUTED, ACCENT = "222222", "666666", "0072B2"
 FONT = "Arial"
 # An average glyph of Arial in Russian text is about 0.55 em wide; a line is 1.2 em tall.
 CHAR_EM, LINE_EM = 0.55, 1.2
+# «75 %» as the app and the report write it (a no-break space; Excel's «0%» wrote «75%»)
+PERCENT = '0"\u00a0"%'
+_SIDES = {"above": XL_LABEL_POSITION.ABOVE, "below": XL_LABEL_POSITION.BELOW,
+          "right": XL_LABEL_POSITION.RIGHT}
 
 
 def fit_size(text: str, width: Emu, height: Emu, largest: int, smallest: int) -> tuple[int, str]:
@@ -112,6 +118,7 @@ def _content_slide(slide, s: Slide) -> None:
 
 def _text(slide, text: str, left, top, width, height, largest: int, smallest: int, *,
           bold: bool = False, color: str = INK, align=PP_ALIGN.LEFT, spacing: int = 0):
+    text = keep_together(text)   # «СОШ № 1», «91 %» never broken across lines
     size, text = fit_size(text, width, height - Pt(spacing * (text.count("\n") + 1)), largest, smallest)
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
@@ -193,8 +200,8 @@ def _chart(slide, spec: ChartSpec, left, top, width, height) -> None:
     # A bar chart draws its first category at the bottom: reverse, so the list reads top down.
     flip = spec.kind == "bar"
     order = list(range(len(spec.categories)))[::-1] if flip else list(range(len(spec.categories)))
-    data = _ChartData(number_format="0%" if spec.percent else "0")
-    data.categories = [spec.categories[i] for i in order]
+    data = _ChartData(number_format=PERCENT if spec.percent else "0")
+    data.categories = [keep_together(spec.categories[i]) for i in order]
     for series in spec.series:
         data.add_series(series.name, [series.values[i] for i in order])
     chart = slide.shapes.add_chart(_CHART_TYPES[spec.kind], left, top, width, height, data).chart
@@ -210,7 +217,7 @@ def _chart(slide, spec: ChartSpec, left, top, width, height) -> None:
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = RGBColor.from_string("DDDDDD")
     axis.tick_labels.font.size = Pt(12)
-    axis.tick_labels.number_format = "0%" if spec.percent else "0"
+    axis.tick_labels.number_format = PERCENT if spec.percent else "0"
     axis.tick_labels.number_format_is_linked = False
     axis.has_title = True
     axis.axis_title.text_frame.text = spec.value_title
@@ -243,13 +250,18 @@ def _chart(slide, spec: ChartSpec, left, top, width, height) -> None:
     plot.has_data_labels = True
     labels = plot.data_labels
     labels.font.size = Pt(12)
-    labels.number_format = "0%" if spec.percent else "0;-0;;"   # a zero count gets no label
+    labels.number_format = PERCENT if spec.percent else "0;-0;;"   # a zero count gets no label
     labels.number_format_is_linked = False
+    if spec.kind == "line":   # two lines close together: their numbers on opposite sides
+        for series, sides in zip(plot.series, label_sides(spec)):
+            for i, j in enumerate(order):
+                if sides[j]:
+                    series.points[i].data_label.position = _SIDES[sides[j]]
     if spec.labels:
         series = plot.series[0]
         for i, j in enumerate(order):
             if spec.series[0].values[j] is not None:
-                series.points[i].data_label.text_frame.text = spec.labels[j]
+                series.points[i].data_label.text_frame.text = keep_together(spec.labels[j])
                 _font(series.points[i].data_label.text_frame.paragraphs[0].runs[0].font, 12)
 
 
@@ -278,7 +290,7 @@ def _table(slide, table: pd.DataFrame, left, top, width, height) -> None:
 
 
 def _cell(cell, text: str, width, height, size: int, bold: bool = False) -> None:
-    size, text = fit_size(text, width - Inches(0.1), height, size, 9)
+    size, text = fit_size(keep_together(text), width - Inches(0.1), height, size, 9)
     cell.text = ""
     frame = cell.text_frame
     frame.word_wrap = True

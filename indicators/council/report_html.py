@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import plotly.io as pio
 
+from indicators.charts.base import keep_together
 from indicators.council.content import Council
 from indicators.council.figures import slide_figure
 from indicators.council.slides import SLIDES, Slide
@@ -134,4 +135,5 @@ def table_html(frame: pd.DataFrame) -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value))
+    """Text for the page, escaped, with «СОШ № 1» and «91 %» kept on one line when printed."""
+    return html.escape(keep_together(value))

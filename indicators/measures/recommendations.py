@@ -102,7 +102,7 @@ def _draft(table: dict, level: str, share: float | None, brk, gaps: list[str],
     """The basis line and the numbered recommendations, from the rule table."""
     reasons, items = [], []
     if level == "low":
-        reasons.append(f"низкий уровень ({share:.0%})".replace("%", " %"))
+        reasons.append(f"низкий уровень ({share:.0%})".replace("%", "\u00a0%"))   # «18 %», as everywhere
         items.append(table.get(("level", "low")))
     if brk is not None:
         label = STAGE_LABELS[brk["stage"]]

@@ -18,12 +18,16 @@ DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the l
 def best_and_last(frame: pd.DataFrame, column: str, n: int = DRAWN) -> pd.DataFrame:
     """The rows a chart draws: all of them, or — past 2 × ``n`` — the ``n`` highest and the ``n``
     lowest by ``column`` (rows without a value after them), highest first.  The full list
-    stays in the chart's table."""
+    stays in the chart's table.  ``left_out`` says where the chart leaves a gap: on the row
+    after which the rows not drawn would stand, their number (0 on every other row)."""
     ranked = frame.sort_values(column, ascending=False, na_position="last")
     if len(frame) <= 2 * n:
-        return ranked.reset_index(drop=True)
+        return ranked.reset_index(drop=True).assign(left_out=0)
     valued = ranked[ranked[column].notna()]
-    return pd.concat([valued.head(n), valued.tail(n)]).drop_duplicates().reset_index(drop=True)
+    drawn = pd.concat([valued.head(n), valued.tail(n)]).drop_duplicates().reset_index(drop=True)
+    gap = [0] * len(drawn)
+    gap[n - 1 if len(valued) > 2 * n else len(drawn) - 1] = len(frame) - len(drawn)
+    return drawn.assign(left_out=gap)
 
 
 def best_and_last_words(drawn: int, total: int) -> str | None:

@@ -105,14 +105,14 @@ def test_the_app_opens_on_the_region_and_drills_down(app, regional):
     assert app.title[0].value == "Обзор за 2024/25 учебный год"
     pooled = aggregate_compliance(ready_db(regional), [2024]).set_index("org_unit_id")
     shown = [m for m in app.metric if m.label == "Соответствие по школам региона"][0].value
-    assert shown == f"{pooled.loc['r001', 'compliance'] * 100:.0f} %"
+    assert shown == f"{pooled.loc['r001', 'compliance'] * 100:.0f}\u00a0%"   # a no-break space
 
     app.selectbox(key="find-muni").set_value("m0007").run()
     app.button(key="find-muni-open").click().run()
     assert app.selectbox(key="muni").value == "m0007"
     assert "Управление образования муниципального округа № 7" in app.caption[0].value
     expected = [m for m in app.metric if m.label == "Соответствие по школам"][0].value
-    assert expected == f"{pooled.loc['m0007', 'compliance'] * 100:.0f} %"
+    assert expected == f"{pooled.loc['m0007', 'compliance'] * 100:.0f}\u00a0%"
 
 
 @pytest.mark.parametrize("page", ["school", "by_indicator", "roadmap", "council", "data", "log"])

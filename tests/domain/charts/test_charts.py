@@ -26,12 +26,12 @@ def _schools() -> pd.DataFrame:
 
 
 def test_formats_never_turn_missing_into_zero():
-    assert charts.percent(0.926) == "93 %"
-    assert charts.percent(0.0) == "0 %"
+    assert charts.percent(0.926) == "93\u00a0%"
+    assert charts.percent(0.0) == "0\u00a0%"
     assert charts.percent(math.nan) == "нет данных"
     assert charts.percent(None) == "нет данных"
-    assert charts.points(0.04) == "+4 п.п."
-    assert charts.points(-0.031) == "−3 п.п."
+    assert charts.points(0.04) == "+4\u00a0п.п."
+    assert charts.points(-0.031) == "−3\u00a0п.п."
     assert charts.points(math.nan) == "—"
 
 
@@ -40,7 +40,7 @@ def test_compliance_bars_best_on_top_with_number_and_level_in_words():
     bar = fig.data[0]
     # Plotly draws horizontal bars bottom-up: the last one is on top.
     assert list(bar.y) == ["Школа В", "Школа А", "Школа Б"]
-    assert list(bar.text) == ["нет данных", "45 % · Низкий", "90 % · Высокий"]
+    assert list(bar.text) == ["нет данных", "45\u00a0% · Низкий", "90\u00a0% · Высокий"]
     assert bar.marker.color[1] == charts.LEVEL_COLORS["low"]
     assert bar.marker.color[0] == charts.LEVEL_COLORS["no_data"]
     assert [c[0] for c in bar.customdata] == ["c", "a", "b"]  # a click knows the school
@@ -98,7 +98,7 @@ def test_heatmap_cells_are_clickable_tiles_and_no_data_is_hatched():
     })
     fig = charts.criteria_heatmap(frame, "Школы × группы критериев, 2024/25")
     values, missing = fig.data
-    assert list(values.text) == ["100 %", "25 %"] and list(values.base) == [0.02, 1.02]
+    assert list(values.text) == ["100\u00a0%", "25\u00a0%"] and list(values.base) == [0.02, 1.02]
     assert [c[0] for c in values.customdata] == ["a", "a"]
     assert list(missing.text) == ["нет данных", "нет данных"]
     assert missing.marker.pattern.shape == "/"
@@ -137,7 +137,7 @@ def test_status_share_bars_add_up_to_the_schools_it_applies_to():
     fig = charts.status_share_bars(by_year, "Доля школ")
     assert [t.name for t in fig.data] == ["выполнено", "частично", "не выполнено", "нет данных"]
     assert sum(t.y[0] for t in fig.data) == 100
-    assert fig.data[0].text[0] == "2 (50 %)" and fig.data[2].text[0] == ""
+    assert fig.data[0].text[0] == "2 (50\u00a0%)" and fig.data[2].text[0] == ""
     table = charts.status_share_table(by_year)
     assert table.iloc[0].tolist() == ["2024/25", 2, 1, 0, 1, 1, 50.0]
 
@@ -189,8 +189,8 @@ def test_movers_biggest_rise_on_top_biggest_fall_at_the_bottom():
     fig = charts.movers_bars(improved, declined, "Рост и снижение")
     bar = fig.data[0]
     assert list(bar.y) == ["В", "Б", "А"]  # bottom-up
-    assert bar.text[-1] == "+20 п.п. (60 % → 80 %)"
-    assert bar.text[0] == "−25 п.п. (55 % → 30 %)"
+    assert bar.text[-1] == "+20\u00a0п.п. (60\u00a0% → 80\u00a0%)"
+    assert bar.text[0] == "−25\u00a0п.п. (55\u00a0% → 30\u00a0%)"
 
 
 def test_weakest_schools_keeps_a_large_matrix_readable():

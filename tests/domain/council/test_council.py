@@ -59,7 +59,7 @@ def test_key_figures_by_hand(tiny_db):
 
     deck = slides(c, ["key_figures"])
     assert [(f.value, f.change, f.trend) for f in deck[0].figures[:3]] == [
-        ("90 %", "+38 п.п. за год", 1), ("100 %", "", 0), ("91 %", "−9 п.п. за год", -1)]
+        ("90\u00a0%", "+38\u00a0п.п. за год", 1), ("100\u00a0%", "", 0), ("91\u00a0%", "−9\u00a0п.п. за год", -1)]
     assert deck[0].footer.endswith("данные на 20.08.2025 14:30 (текущие)")
 
 
@@ -148,7 +148,7 @@ def test_pptx_has_the_dashboards_numbers(demo, deck_file):
     # compliance by school equals the measure, school by school
     bars = charts[keys.index("schools")]
     series = bars.plots[0].series[0]
-    shown = dict(zip(bars.plots[0].categories, series.values))
+    shown = dict(zip([c.replace("\u00a0", " ") for c in bars.plots[0].categories], series.values))
     expected = compliance(db, [2024], parent_id=MUNICIPALITY_ID)
     expected = expected[expected["expected"] > 0]
     assert len(shown) == len(expected)

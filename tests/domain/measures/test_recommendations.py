@@ -31,7 +31,7 @@ def test_who_needs_support_and_why(tiny_db):
     assert found.loc["sch-a", "basis"] == ("Цикл прерывается на этапе «Рекомендации»; "
                                            "два года подряд не выполняются: S06")
     assert found.loc["sch-b", "basis"] == "Нет данных на этапе «Цель»"
-    assert found.loc["sch-c", "basis"] == "Низкий уровень (18 %); цикл прерывается на этапе «Анализ»"
+    assert found.loc["sch-c", "basis"] == "Низкий уровень (18\u00a0%); цикл прерывается на этапе «Анализ»"
     assert found.loc["sch-c", "level"] == "low"
     assert needing_support(tiny_db, 2024, "mun").empty
 

@@ -37,8 +37,7 @@ st.set_page_config(
     page_icon=":material/insights:",
     layout="wide",
 )
-# Streamlit's hint under a text field («Press Enter to submit form») exists only in English.
-st.html("<style>[data-testid=InputInstructions] { display: none; }</style>")
+ui.russian_chrome()  # Streamlit's own English words: in Russian where a stylesheet can (ui/chrome.py)
 ui.gate()  # the local user of `make run`, or a signed-in one; else the sign-in page, and stop
 
 # The app's pages, in menu order: (file, title, icon, URL path).  The Indicators page's file is
@@ -55,8 +54,19 @@ PAGES = [
 ]
 # The council is the department's talk: a school's operator works with its own school's pages.
 shown = [p for p in PAGES if not (ui.user().role == "school_editor" and p[3] == "council")]
-page = st.navigation([st.Page(path, title=title, icon=icon, url_path=url, default=(n == 0))
-                      for n, (path, title, icon, url) in enumerate(shown)])
+pages = [st.Page(path, title=title, icon=icon, url_path="" if n == 0 else url, default=(n == 0))
+         for n, (path, title, icon, url) in enumerate(shown)]
+
+
+def overview_address() -> None:
+    """/overview leads to the Overview, which Streamlit serves at «/» only (the default page
+    has no address of its own: /overview said «Page not found» in English).  The link's
+    filters hold: the sidebar has read them, and its bound parameters come back."""
+    st.switch_page(pages[0], query_params={})
+
+
+page = st.navigation([*pages, st.Page(overview_address, title="Обзор", url_path="overview",
+                                      visibility="hidden")])
 if page.url_path != "council":  # the presentation mode belongs to the council page
     st.session_state["presenting"] = False
 ui.follow_school_link()

@@ -54,7 +54,9 @@ if len(gaps):
         f"{markdown_text(n)} ({markdown_text(codes)})" for n, codes in zip(gaps["short_name"], gaps["gap_codes"])))
 
 ui.chart(ui.cached(charts.status_share_bars, data.by_year,
-                   f"Доля школ, выполняющих {data.choice.short}, по учебным годам"),
+                   # «выполняющих группу …»: the group in the accusative the sentence asks for
+                   f"Доля школ, выполняющих {data.choice.short.replace('группа «', 'группу «', 1)}, "
+                   "по учебным годам"),
          ui.cached(charts.status_share_table, data.by_year), key="indicators-share",
          filename=ui.xlsx_name("доля_школ_по_годам", scope))
 
@@ -62,7 +64,7 @@ st.markdown(f"**Кто не выполняет в {scope.year}**")
 if data.not_meeting.empty:
     st.success("Все школы выполняют полностью.")
 else:
-    st.dataframe(not_meeting_table(data), hide_index=True, key="indicators-not-meeting")
+    ui.table(not_meeting_table(data), key="indicators-not-meeting")
 
 matrix = ui.cached(charts.weakest_schools, data.statuses, scope.period)
 schools_total = data.statuses["org_unit_id"].nunique()
@@ -77,4 +79,4 @@ st.markdown(f"**Выполнено, но без ссылки на докумен
             f"{counted(len(data.unlinked), 'значение', 'значения', 'значений')} "
             f"({percent(None if coverage.empty else coverage['share'].iloc[0])} подтверждено документом)")
 if len(data.unlinked):
-    st.dataframe(unlinked_table(data), hide_index=True, key="indicators-unlinked")
+    ui.table(unlinked_table(data), key="indicators-unlinked")

@@ -12,6 +12,7 @@ from indicators.exchange.apply import NeedsConfirmation, apply_import
 from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
 from indicators.exchange.check import plan_import
+from indicators.exchange.workbook_guard import limits
 from indicators.exchange.edits import (RefusedError, last_import, set_submission, submission_table,
                                        submissions, undo_last)
 from indicators.views.common import schools
@@ -56,8 +57,8 @@ with tab_import:
     st.markdown(f"Загрузите заполненные файлы за **{scope.year}** — один или несколько. Сначала "
                 "проверяется всё; записывается только после вашего подтверждения и только целиком.")
     round_ = st.session_state.setdefault("upload_round", 0)
-    uploaded = st.file_uploader("Файлы Excel (.xlsx)", accept_multiple_files=True,
-                                key=f"upload-{round_}")
+    uploaded = ui.file_uploader("Файлы Excel (.xlsx)", accept_multiple_files=True,
+                                key=f"upload-{round_}", limit_mb=limits(db).upload_mb)
     if uploaded:
         files = [(u.name, u.getvalue()) for u in uploaded]
         digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
@@ -114,7 +115,7 @@ with tab_accept:
         st.warning(f"Не сдали данные за {scope.year}: " + ", ".join(map(markdown_text, missing["short_name"])))
     else:
         st.success(f"Все школы сдали данные за {scope.year}.")
-    st.dataframe(ui.cached(submission_table, status), hide_index=True, key="submissions")
+    ui.table(ui.cached(submission_table, status), key="submissions")
     st.markdown("Принятые данные заблокированы: их нельзя изменить загрузкой или правкой, пока "
                 "блокировка не снята (снятие записывается в журнал).")
     units = dict(zip(status["org_unit_id"], status["short_name"]))
@@ -166,7 +167,8 @@ with tab_catalog:
         st.info("Загрузить свой каталог показателей или список школ может администратор приложения.")
     else:
         round_c = st.session_state.setdefault("catalog_round", 0)
-        upload = st.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}")
+        upload = ui.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}",
+                                  limit_mb=limits(db).upload_mb)
         if upload is not None:
             plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), scope.municipality_id)
             if not plan.ok:

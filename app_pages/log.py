@@ -29,5 +29,6 @@ user = cols[3].text_input("Кто", key="log_user", placeholder="любой")
 within = None if ui.user().everywhere else tuple(names)  # a department or a school reads its own
 log = ui.view(change_log, unit, scope.period if only_year else None, user.strip() or None, source,
               2000, within)
-st.markdown(f"Показано записей: **{len(log)}**" + (" (последние 2000)" if len(log) >= 2000 else ""))
-st.dataframe(log_table(log), hide_index=True, key="log-table")
+st.markdown(f"Показано строк журнала: **{len(log)}**"
+            + (" (последние 2000)" if len(log) >= 2000 else "") + " — по строке на каждое изменённое поле.")
+ui.table(log_table(log), key="log-table")

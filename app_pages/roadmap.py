@@ -69,8 +69,7 @@ chosen = st.multiselect("Ответственные", all_parties, key="roadmap_
                         help="Например, «ОО» — мероприятия, которые выполняют школы.")
 for heading, table in ui.cached(charts.section_tables, data.events, data.by_section, tuple(chosen)):
     st.subheader(markdown_text(heading))
-    st.dataframe(table, hide_index=True, column_config=ui.link_columns(table),
-                 key=f"events-{heading}")
+    ui.event_table(table, key=f"events-{heading}")
 
 if st.toggle("Отметить выполнение", key="roadmap_edit",
              help=f"Статусы мероприятий «{units[unit]}» за {scope.year}: та же проверка и журнал, что "

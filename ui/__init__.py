@@ -13,9 +13,11 @@ only the ones above it:
   behind a count, an import plan, the notices about the data;
 * ``presentation`` — a council slide, the deck, the projector mode;
 * ``sidebar`` — the run's :class:`~indicators.views.scope.Scope` and the pickers bound to the URL;
-* ``editors`` — in-place edits of scores, event statuses and recommendations.
+* ``editors`` — in-place edits of scores, event statuses and recommendations;
+* ``chrome`` — Streamlit's own words on screen, in Russian where a stylesheet can.
 """
 
+from ui.chrome import russian_chrome  # noqa: F401
 from ui.frame import (  # noqa: F401
     SCHOOL_PAGE, cached, choose_indicator, data_version, database, follow_school_link,
     open_municipality, open_school, view,
@@ -23,8 +25,8 @@ from ui.frame import (  # noqa: F401
 from ui.auth import account_box, gate, reach, serving_locally  # noqa: F401
 from ui.auth import actor as user  # noqa: F401  (who writes: the signed-in user)
 from ui.blocks import (  # noqa: F401
-    chart, demo_notice, find_school, indicator_table, link_columns, metric, no_data_notice,
-    report_failure, school_list, show_issues, show_plan, table_block, xlsx_name,
+    chart, demo_notice, event_table, file_uploader, find_school, indicator_table, link_columns, metric, no_data_notice,
+    report_failure, school_list, show_issues, show_plan, table, table_block, table_height, xlsx_name,
 )
 from ui.presentation import (  # noqa: F401
     SCREENS, council_deck, council_slide, present, presentation_choices, presenting,

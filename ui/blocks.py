@@ -8,6 +8,7 @@ everything here only shows what a view computed, so a page reads as scope → vi
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 import pandas as pd
@@ -29,7 +30,7 @@ def demo_notice() -> None:
     flags = view(database_flags)
     if flags.get("synthetic"):
         st.info(f"**Это синтетические данные** (масштаб «{flags['synthetic']}», команда "
-                "`python -m indicators generate`): они проверяют скорость и работу на уровне "
+                "`.venv/bin/python -m indicators generate`): они проверяют скорость и работу на уровне "
                 "региона, а не описывают настоящие школы.", icon="ℹ️")
     if flags.get("demo") == "1":
         st.info(
@@ -38,15 +39,16 @@ def demo_notice() -> None:
             "муниципалитетами, чьи дорожные карты — остальные документы каталога: они "
             "показывают, как работает приложение. "
             "Чтобы работать со своими данными, создайте отдельную базу: "
-            "`QUALITY_DB=data/my.duckdb python -m indicators init` и запускайте приложение "
-            "с тем же `QUALITY_DB` — подробнее в README, раздел «Свои данные».",
+            "`QUALITY_DB=data/my.duckdb .venv/bin/python -m indicators init` и запускайте "
+            "приложение с тем же `QUALITY_DB` (`QUALITY_DB=data/my.duckdb make run`) — подробнее "
+            "в README, раздел «Свои данные».",
             icon="ℹ️",
         )
 
 
 def no_data_notice() -> None:
     st.warning("В базе пока нет оценок. Загрузите данные школ или заполните демо-базу командой "
-               "`python -m indicators demo`.")
+               "`.venv/bin/python -m indicators demo`.")
 
 
 # -- figures and tables ------------------------------------------------------------------------
@@ -98,25 +100,51 @@ def _picked(event) -> list[str]:
     return [str(c[0] if isinstance(c, (list, tuple)) else c) for c in found if c]
 
 
-def table_block(table: pd.DataFrame, *, key: str, filename: str, title: str,
+ROW, HEAD = 35, 38     # px: a table's row (one line of text) and its header, as Streamlit draws them
+ALL_ROWS = 30          # a table shows this many rows whole; a longer one scrolls inside
+
+
+def table_height(rows: int, row: int = ROW, most: int = ALL_ROWS) -> int:
+    """The height at which a table shows all its rows (up to ``most``) with no inner scroll bar:
+    Streamlit's own height stops at ten, and the eleventh row hid behind a scroll bar."""
+    return HEAD + row * max(1, min(rows, most)) + 2
+
+
+def table(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, **kw) -> None:
+    """A read-only table: every row shown (up to :data:`ALL_ROWS`), a missing value drawn as
+    «—» (Streamlit writes «None»), web links clickable."""
+    config = link_columns(frame) | (column_config or {})
+    kw.setdefault("height", table_height(len(frame)))
+    st.dataframe(frame, hide_index=True, key=key, column_config=config, placeholder="—", **kw)
+
+
+def table_block(table_: pd.DataFrame, *, key: str, filename: str, title: str,
                 expanded: bool = False) -> None:
     """A table in an expander, with its .xlsx download."""
     with st.expander(title, expanded=expanded):
-        st.dataframe(table, hide_index=True, key=f"table-{key}",
-                     column_config=link_columns(table))
+        table(table_, key=f"table-{key}")
         st.download_button(
             "Скачать таблицу (.xlsx)",
-            data=lambda: frames_to_xlsx({"Данные": table}),  # built on click only
+            data=lambda: frames_to_xlsx({"Данные": table_}),  # built on click only
             file_name=filename,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download-{key}",
         )
 
 
-def link_columns(table: pd.DataFrame) -> dict:
+def file_uploader(label: str, *, limit_mb: float, key: str, **kw):
+    """Streamlit's uploader with the import's own size limit, said in Russian beside the button
+    (Streamlit writes «10MB per file»; the stylesheet of :mod:`ui.chrome` hides it)."""
+    mb = max(1, int(limit_mb))
+    st.html(f"<style>.st-key-{key} [data-testid=stFileUploaderDropzoneInstructions] span::after "
+            f"{{ content: 'до {mb}\\00a0МБ на файл'; }}</style>")
+    return st.file_uploader(label, key=key, max_upload_size=mb, **kw)
+
+
+def link_columns(frame: pd.DataFrame) -> dict:
     """Columns named «Подтверждение…» hold web links (the views keep only http/https ones)."""
     return {c: st.column_config.LinkColumn(c, display_text="открыть документ")
-            for c in table.columns if str(c).startswith("Подтверждение")}
+            for c in frame.columns if str(c).startswith("Подтверждение")}
 
 
 def xlsx_name(what: str, scope: Scope) -> str:
@@ -124,10 +152,91 @@ def xlsx_name(what: str, scope: Scope) -> str:
     return f"{what}_{scope.year.replace('/', '-')}.xlsx"
 
 
+# The indicator table on a department laptop (1366×768: about 900 px for the page): code,
+# indicator, status, score, evidence, comment and events side by side with no sideways scroll,
+# long texts wrapped onto up to four lines (Streamlit wraps a cell once a row is taller than
+# 4rem), every row shown.  The group of criteria is in the table's data and its download; on
+# screen the stage stands for it (the charts above show the groups).
+# column: (its heading on screen, width in px, the heading's tooltip)
+INDICATOR_COLUMNS = {
+    "Код": ("Код", 42, None), "Показатель": ("Показатель", 220, None),
+    "Оценка": ("Оценка", 90, "Выполнено, частично, не выполнено, нет данных или не применяется"),
+    "Балл": ("Балл", 42, None),
+    "Подтверждение": ("Документ", 80, "Подтверждение: ссылка на документ (только http/https)"),
+    "Комментарий": ("Комментарий", 116, None),
+    "Мероприятия дорожных карт": ("Мероприятия", 178,
+                                  "Мероприятия дорожных карт, которые дают подтверждение, и их статус"),
+    "Этап цикла": ("Этап цикла", 116, "Этап управленческого цикла"),
+}
+INDICATOR_ROW = 82
+
+
+_EVENT = re.compile(r"^(.+) (\S+) \((.+)\)$")   # «Заозерск 12 (выполнено)»
+
+
+def compact_events(text: object) -> object:
+    """«Заозерск 4 (выполнено); Заозерск 5 (срок не наступил); Заозерск 6 (срок не наступил)» as
+    «Заозерск 4 (выполнено); 5, 6 (срок не наступил)»: the same events and statuses in a cell a
+    laptop can show whole (the roadmap's name once, the events of one status together)."""
+    if not isinstance(text, str) or not text:
+        return text
+    groups: dict[str, dict[str, list[str]]] = {}
+    for item in text.split("; "):
+        found = _EVENT.match(item)
+        if not found:
+            return text
+        roadmap, number, status = found.groups()
+        groups.setdefault(roadmap, {}).setdefault(status, []).append(number)
+    return "; ".join(f"{roadmap} " + "; ".join(f"{', '.join(numbers)} ({status})"
+                                              for status, numbers in statuses.items())
+                     for roadmap, statuses in groups.items())
+
+
 def indicator_table(frame: pd.DataFrame, *, key: str) -> None:
     """A unit's indicators with status words and clickable (http/https only) evidence links."""
     shown = frame.drop(columns=INTERNAL_COLUMNS)
-    st.dataframe(shown, hide_index=True, column_config=link_columns(shown), key=key)
+    if "Мероприятия дорожных карт" in shown:
+        shown = shown.assign(**{"Мероприятия дорожных карт": shown["Мероприятия дорожных карт"].map(compact_events)})
+    config = {c: st.column_config.Column(label, width=w, help=tip)
+              for c, (label, w, tip) in INDICATOR_COLUMNS.items()}
+    label, width, tip = INDICATOR_COLUMNS["Подтверждение"]
+    config["Подтверждение"] = st.column_config.LinkColumn(label, display_text="открыть",
+                                                          width=width, help=tip)
+    table(shown, key=key, column_config=config, row_height=INDICATOR_ROW,
+          column_order=[c for c in INDICATOR_COLUMNS if c in shown.columns],
+          height=table_height(len(shown), INDICATOR_ROW, most=len(shown)))
+
+
+# A roadmap section's events on the laptop: what was done and what is late first (number, event,
+# status, late, deadline as understood, document, date), wrapped onto four lines; who answers,
+# the deadline as written, the comment and the planned result follow to the right.
+EVENT_COLUMNS = {
+    "№": ("№", 36, None), "Мероприятие": ("Мероприятие", 256, None),
+    "Статус": ("Статус", 92, None), "Просрочено": ("Просрочено", 86, None),
+    "Как понят срок": ("Срок", 150, "Срок, как его понимает приложение (в документе — правее)"),
+    "Подтверждение": ("Документ", 76, "Подтверждение: ссылка на документ (только http/https)"),
+    "Дата выполнения": ("Выполнено", 92, "Дата выполнения"),
+    "Ответственный": ("Ответственный", 180, None),
+    "Срок (как в документе)": ("Срок в документе", 160, None),
+    "Комментарий": ("Комментарий", 180, None),
+    "Планируемый результат": ("Планируемый результат", 260, None),
+}
+EVENT_ROW = INDICATOR_ROW
+
+
+def event_table(frame: pd.DataFrame, *, key: str) -> None:
+    """A roadmap section's events (``charts.section_tables``), the status in view on a laptop."""
+    config = {c: st.column_config.Column(label, width=w, help=tip)
+              for c, (label, w, tip) in EVENT_COLUMNS.items()}
+    label, width, tip = EVENT_COLUMNS["Подтверждение"]
+    config["Подтверждение"] = st.column_config.LinkColumn(label, display_text="открыть",
+                                                          width=width, help=tip)
+    config["Дата выполнения"] = st.column_config.DateColumn("Выполнено", format="DD.MM.YYYY",
+                                                            width=92, help="Дата выполнения")
+    order = [c for c in EVENT_COLUMNS if c in frame.columns]
+    table(frame, key=key, column_config=config, row_height=EVENT_ROW,
+          column_order=order + [c for c in frame.columns if c not in order],
+          height=table_height(len(frame), EVENT_ROW, most=len(frame)))
 
 
 # -- lists that open a school or a municipality ------------------------------------------------
@@ -199,8 +308,9 @@ def show_plan(plan) -> None:
     if getattr(plan, "questions", None):
         show_questions(plan.questions)
     if len(plan.changes):
-        st.markdown("**Что изменится** (было → стало):")
-        st.dataframe(plan.changes, hide_index=True, key="plan-changes")
+        st.markdown(f"**Что изменится** (было → стало) — строк: {len(plan.changes)}, по одной на "
+                    "каждое изменённое поле записи:")
+        table(plan.changes, key="plan-changes")
 
 
 def report_failure() -> None:

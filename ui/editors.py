@@ -17,7 +17,7 @@ from indicators.exchange.sheets import format_score, score_choices
 from indicators.measures import recommendations
 from indicators.measures.roadmap import set_due_dates
 from indicators.words import EVENT_STATUS_LABELS, RECOMMENDATION_STATUS_LABELS
-from ui.blocks import show_plan
+from ui.blocks import show_plan, table_height
 from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
 from ui.auth import actor as user
@@ -43,6 +43,7 @@ def indicator_editor(frame: pd.DataFrame, unit_id: str, period: int, *, locked: 
     with st.form(f"edit-{unit_id}-{period}", border=False):
         edited = st.data_editor(
             table, hide_index=True, disabled=["code", "Показатель"], key=f"editor-{unit_id}-{period}",
+            height=table_height(len(table), most=len(table)), placeholder="",
             column_config={
                 "code": st.column_config.TextColumn("Код"),
                 "score": st.column_config.SelectboxColumn("Балл", options=choices),
@@ -99,7 +100,8 @@ def event_editor(events: pd.DataFrame, unit_id: str, period: int) -> None:
     with st.form(f"events-{unit_id}-{period}", border=False):
         edited = st.data_editor(
             table, hide_index=True, disabled=["event_id", "№", "Мероприятие"],
-            key=f"events-editor-{unit_id}-{period}",
+            key=f"events-editor-{unit_id}-{period}", placeholder="",
+            height=table_height(len(table), most=len(table)),
             column_config={
                 "event_id": None,
                 "status": st.column_config.SelectboxColumn("Статус", options=labels),
@@ -127,7 +129,7 @@ def due_date_editor(undated: pd.DataFrame, roadmap_id: str, period: int) -> None
             pd.DataFrame({"event_id": undated["event_id"], "№": undated["number"],
                           "Мероприятие": undated["title"], "Срок": undated["deadline"],
                           "due_on": pd.Series([None] * len(undated), dtype="datetime64[ns]")}),
-            hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"],
+            hide_index=True, disabled=["event_id", "№", "Мероприятие", "Срок"], placeholder="",
             key=f"due-{roadmap_id}-{period}",
             column_config={"event_id": None, "due_on": st.column_config.DateColumn(
                 "Срок выполнения", format="DD.MM.YYYY")})

@@ -12,10 +12,12 @@ from typing import Callable
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from indicators import config
 from indicators.ready import ready_db
 from indicators.store.database import Database, DatabaseBusyError
+from indicators.views.school import school_link_name
 
 # The School page, the target of every «open this school»; app.py lists it among the pages.
 SCHOOL_PAGE = "app_pages/school.py"
@@ -36,7 +38,7 @@ def database() -> Database:
         return _database(str(config.db_path()))
     except DatabaseBusyError:
         st.error(f"База данных «{config.db_path().name}» сейчас занята другой программой — "
-                 "например, запущенной командой `python -m indicators …` или вторым экземпляром "
+                 "например, запущенной командой `.venv/bin/python -m indicators …` или вторым экземпляром "
                  "приложения. Дождитесь, пока команда закончит работу (или остановите второе "
                  "приложение), и обновите страницу.")
         st.stop()
@@ -111,10 +113,22 @@ def open_municipality(municipality_id: str) -> None:
 
 
 def open_school(school_id: str) -> None:
-    """Jump to a school's profile.  The school goes through the session: the bound ``school``
-    parameter belongs to the School page and can't be set from another one."""
+    """Jump to a school's profile, with the school in the address (``?school=СОШ № 6``, as the
+    School page's picker writes it), so that a copied link opens that school.  The school goes
+    through the session too: the page's picker reads it there."""
     st.session_state["school"] = school_id
-    st.switch_page(SCHOOL_PAGE, query_params={})  # {}: keep the bound filter parameters
+    _switch_to_school(school_id)
+
+
+def _switch_to_school(school_id: str) -> None:
+    """To the School page with ``?school=`` set.  The filters bound to the sidebar come back by
+    themselves ({} keeps them); Streamlit refuses to set ``school`` while the School page's
+    picker is bound to it (the page was the last one shown) — the picker writes it then."""
+    name = view(school_link_name, school_id)
+    try:
+        st.switch_page(SCHOOL_PAGE, query_params={"school": name} if name else {})
+    except StreamlitAPIException:
+        st.switch_page(SCHOOL_PAGE, query_params={})
 
 
 def open_school_next_run(school_id: str) -> None:
@@ -127,7 +141,7 @@ def open_school_next_run(school_id: str) -> None:
 def follow_school_link() -> None:
     """In app.py, before the page runs: open the school picked in a list on the last run."""
     if st.session_state.pop("_open_school", False):
-        st.switch_page(SCHOOL_PAGE, query_params={})
+        _switch_to_school(st.session_state["school"])
 
 
 def choose_indicator(key: str) -> None:

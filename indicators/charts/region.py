@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, gap_rows, percent, plain_text_figure
-from indicators.words import LEVEL_LABELS
+from indicators.words import LEVEL_LABELS, plural
 
 
 @plain_text_figure
@@ -24,7 +24,7 @@ def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
         textposition="inside", insidetextanchor="end",
         customdata=data[["org_unit_id"]].to_numpy(),
         hovertext=[f"<b>{n}</b><br>Школы: {percent(c)}<br>Управление: {percent(d)}<br>"
-                   f"Сдали данные: {int(s or 0)} из {int(u or 0)} школ"
+                   f"Сдали данные: {int(s or 0)} из {int(u or 0)} {plural(int(u or 0), 'школы', 'школ', 'школ')}"
                    for n, c, d, s, u in zip(data["name"], data["compliance"], data["department"],
                                             data["units_submitted"], data["units"])],
         hoverinfo="text",

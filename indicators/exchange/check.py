@@ -329,11 +329,13 @@ def _diff(db: Database, plan: ImportPlan) -> None:
             """
             SELECT i.event_id, i.org_unit_id, i.period, s.status AS old_status,
                    s.evidence_url AS old_url, s.done_on AS old_done, s.comment AS old_comment,
-                   s.event_id IS NOT NULL AS existed, u.short_name
+                   s.event_id IS NOT NULL AS existed, u.short_name,
+                   coalesce(d.short_title, d.id) || ' ' || e.number AS event_name
             FROM incoming i
             LEFT JOIN event_status s ON s.event_id = i.event_id AND s.org_unit_id = i.org_unit_id
                  AND s.period = i.period
             JOIN org_unit u ON u.id = i.org_unit_id
+            JOIN roadmap_event e ON e.id = i.event_id JOIN direction d ON d.id = e.direction_id
             """,
             frames={"incoming": e[["event_id", "org_unit_id", "period"]]},
         )
@@ -345,10 +347,10 @@ def _diff(db: Database, plan: ImportPlan) -> None:
             new = {"Статус": EVENT_STATUS_LABELS[r.status], "Ссылка на документ": _text(r.evidence_url),
                    "Дата выполнения": _date(r.done_on), "Комментарий": _text(r.comment)}
             _count(changes, counts, bool(r.existed), old, new, r.short_name,
-                   f"мероприятие {r.event_id}", r)
+                   f"мероприятие {r.event_name}", r)
     plan.counts = counts
-    plan.changes = pd.DataFrame(changes, columns=["Организация", "Что", "Поле", "Было", "Стало",
-                                                  "Файл", "Строка"])
+    plan.changes = pd.DataFrame(changes, columns=["Организация", "Учебный год", "Что", "Поле",
+                                                  "Было", "Стало", "Файл", "Строка"])
 
 
 def _count(changes, counts, existed, old, new, unit, what, r) -> None:
@@ -360,7 +362,8 @@ def _count(changes, counts, existed, old, new, unit, what, r) -> None:
     else:
         counts["unchanged"] += 1
     for k in differing:
-        changes.append({"Организация": unit, "Что": what, "Поле": k, "Было": old[k] or "—",
+        changes.append({"Организация": unit, "Учебный год": period_label(int(r.period)),
+                        "Что": what, "Поле": k, "Было": old[k] or "—",
                         "Стало": new[k] or "—", "Файл": r.source_file, "Строка": r.source_row})
 
 

@@ -4,10 +4,12 @@ and row, filtered for the Журнал page, with Russian words for codes.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from indicators.store.database import Database
-from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS
+from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS, period_label
 
 # -- the change log ----------------------------------------------------------------------------
 
@@ -16,7 +18,7 @@ def change_log(db: Database, unit_id: str | None = None, period: int | None = No
                within: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Latest changes first, filtered; entity keys are split into organisation and year.
     ``within`` keeps the lines about those units only (what a department or a school may read)."""
-    return db.read(
+    frame = db.read(
         """
         SELECT c.changed_at, c.user_name, c.source, c.entity, c.entity_key, c.field, c.old_value,
                c.new_value, c.source_file, c.source_row, c.batch_id
@@ -31,6 +33,37 @@ def change_log(db: Database, unit_id: str | None = None, period: int | None = No
         {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit,
          "within": None if within is None else list(within)},
     )
+    return frame.assign(record=_records(db, frame["entity_key"]))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _records(db: Database, keys: pd.Series) -> list[str]:
+    """What each line is about, as a person names it: «СОШ № 6 · S01 · 2024/25» for the key
+    ``sosh-6|S01|2024`` — a unit by its short name, a roadmap event as «Губаха 1.2», the school
+    year (the key's last part) as «2024/25»; codes a person reads (S01, M11) stay."""
+    parts = {p for key in keys.dropna() for p in str(key).split("|")}
+    names: dict[str, str] = {}
+    if parts:
+        names = dict(db.rows("SELECT id, short_name FROM org_unit WHERE list_contains(?, id)",
+                             [sorted(parts)]))
+        names |= dict(db.rows(
+            "SELECT e.id, coalesce(d.short_title, d.id) || ' ' || e.number FROM roadmap_event e "
+            "JOIN direction d ON d.id = e.direction_id WHERE list_contains(?, e.id)", [sorted(parts)]))
+        names |= dict(db.rows("SELECT id, coalesce(short_title, title) FROM direction "
+                              "WHERE list_contains(?, id)", [sorted(parts)]))
+        names |= dict(db.rows("SELECT id, title FROM criterion WHERE list_contains(?, id)",
+                              [sorted(parts)]))
+
+    def record(key: object) -> str:
+        if not isinstance(key, str) or not key:
+            return "—"
+        words = key.split("|")
+        last = len(words) - 1
+        return " · ".join(period_label(int(p)) if n == last and n and _YEAR.fullmatch(p)
+                          else names.get(p, p) for n, p in enumerate(words))
+    return [record(k) for k in keys]
 
 
 _VALUE_WORDS = {"true": "да", "false": "нет", **EVENT_STATUS_LABELS, **{
@@ -55,11 +88,11 @@ def log_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Кто": frame["user_name"],
         "Источник": frame["source"].map(lambda s: SOURCE_LABELS.get(s, s)),
         "Что": frame["entity"].map(lambda s: ENTITY_LABELS.get(s, s)),
-        "Запись": frame["entity_key"].str.replace("|", " · ", regex=False),
+        "Запись": frame["record"] if "record" in frame else frame["entity_key"].str.replace("|", " · ", regex=False),
         "Поле": frame["field"].map(lambda f: FIELD_LABELS.get(f, f)),
         "Было": frame["old_value"].map(_value),
         "Стало": frame["new_value"].map(_value),
-        "Файл": frame["source_file"],
+        "Файл": frame["source_file"].fillna("—"),
         "Строка": frame["source_row"].astype("Int64"),
     })
 

@@ -28,6 +28,12 @@ class SchoolProfile:
     locked: bool                 # the year's values are accepted (edits need an unlock)
 
 
+def school_link_name(db: Database, school_id: str) -> str | None:
+    """The school's name as its profile's address holds it (``?school=СОШ № 6``: the short
+    name, which the School page's picker shows)."""
+    return db.scalar("SELECT short_name FROM org_unit WHERE id = ? AND kind = 'school'", [school_id])
+
+
 def school_profile(db: Database, scope: Scope, school_id: str,
                    thresholds: Thresholds | None = None) -> SchoolProfile:
     """The school ``school_id`` of the scope's municipality, in the scope's year and direction

@@ -9,19 +9,23 @@ from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, gap_rows,
 from indicators.words import LEVEL_LABELS, plural
 
 
+LABELS_AT = 104   # where the column of numbers and levels starts, right of 100 %
+
+
 @plain_text_figure
 def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
     """Bars: each municipality's schools pooled, in level colours, best on top; a diamond: its
-    department's own compliance.  A click on a bar opens that municipality."""
+    department's own compliance; the schools' number and level in a column right of 100 %,
+    where no diamond can cover it.  A click on a bar opens that municipality."""
     data = frame.iloc[::-1]
     value = data["compliance"].fillna(0) * 100
+    words = [f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}" if pd.notna(c) else "нет данных"
+             for c, lv in zip(data["compliance"], data["level"])]
     fig = go.Figure()
     fig.add_bar(
         x=value, y=data["short_name"], orientation="h", name="Школы (сводно)",
         marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in data["level"]],
-        text=[f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}" if pd.notna(c) else "нет данных"
-              for c, lv in zip(data["compliance"], data["level"])],
-        textposition="inside", insidetextanchor="end",
+        text=words, textposition="none",
         customdata=data[["org_unit_id"]].to_numpy(),
         hovertext=[f"<b>{n}</b><br>Школы: {percent(c)}<br>Управление: {percent(d)}<br>"
                    f"Сдали данные: {int(s or 0)} из {int(u or 0)} {plural(int(u or 0), 'школы', 'школ', 'школ')}"
@@ -34,11 +38,15 @@ def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
         marker=dict(symbol="diamond", size=12, color="#222", line=dict(color="white", width=1)),
         customdata=data[["org_unit_id"]].to_numpy(), hoverinfo="skip", cliponaxis=False,
     )
+    fig.add_scatter(x=[LABELS_AT] * len(data), y=data["short_name"], mode="text", text=words,
+                    textposition="middle right", cliponaxis=False, hoverinfo="skip",
+                    showlegend=False, textfont=dict(size=12))
     rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
     add_gap(fig, gap)
-    # past 100 a little, so that a diamond at 100 % is drawn whole (it was cut in half)
-    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 103], ticksuffix=" %",
-                     tickvals=[0, 20, 40, 60, 80, 100], gridcolor="#eee")
+    # past 100, so that a diamond at 100 % is drawn whole (it was cut in half), then the words
+    ticks = [0, 20, 40, 60, 80, 100]
+    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 136], tickvals=ticks,
+                     ticktext=[percent(t / 100) for t in ticks], gridcolor="#eee")
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows)
     fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), bargap=0.25)
     return base_layout(fig, title, height=max(360, 30 * len(rows) + 160))

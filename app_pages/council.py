@@ -30,7 +30,7 @@ if ui.presenting():
 
 st.title("Педсовет")
 st.caption(f"Августовский педагогический совет · {markdown_text(scope.municipality_name)}")
-cols = st.columns([1, 2, 1])
+cols = st.columns([1, 1.6, 1.4])   # «Зафиксировать данные сейчас» whole on a 1366-px laptop
 year = cols[0].selectbox("Учебный год", years, format_func=period_label, key="council_year",
                          help="По умолчанию — учебный год, который только что закончился.")
 council = scope.municipal().at(year)  # the whole municipality, in the council's own year

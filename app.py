@@ -38,6 +38,7 @@ st.set_page_config(
     layout="wide",
 )
 ui.russian_chrome()  # Streamlit's own English words: in Russian where a stylesheet can (ui/chrome.py)
+ui.read_data_version()  # once a run, first: every cache of the run, sign-in's too, keys on it
 ui.gate()  # the local user of `make run`, or a signed-in one; else the sign-in page, and stop
 
 # The app's pages, in menu order: (file, title, icon, URL path).  The Indicators page's file is

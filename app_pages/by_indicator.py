@@ -5,10 +5,15 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.charts import percent
-from indicators.views.by_indicator import (indicator_choices, indicator_ranking, indicator_view,
-                                           not_meeting_table, unlinked_table)
-from indicators.views.common import school_scope
 from indicators.text import markdown_text
+from indicators.views.by_indicator import (
+    indicator_choices,
+    indicator_ranking,
+    indicator_view,
+    not_meeting_table,
+    unlinked_table,
+)
+from indicators.views.common import school_scope
 from indicators.words import counted
 
 scope = ui.scope()

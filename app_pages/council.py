@@ -5,15 +5,15 @@ targeted recommendations of the schools that need support."""
 import streamlit as st
 
 import ui
-from indicators.council.report_html import build_html
-from indicators.council.deck_pptx import build_pptx
-from indicators.words import period_label
-from indicators.measures.recommendations import recommendation_table
-from indicators.council.content import default_period
-from indicators.council.slides import SLIDES, count_slides
 from indicators.council import snapshots
-from indicators.views.council import council_content, council_recommendations, council_snapshots
+from indicators.council.content import default_period
+from indicators.council.deck_pptx import build_pptx
+from indicators.council.report_html import build_html
+from indicators.council.slides import SLIDES, count_slides
+from indicators.measures.recommendations import recommendation_table
 from indicators.text import markdown_text
+from indicators.views.council import council_content, council_recommendations, council_snapshots
+from indicators.words import period_label
 
 scope = ui.scope()
 years = list(scope.periods)

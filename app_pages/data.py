@@ -7,15 +7,21 @@ import streamlit as st
 
 import ui
 from indicators.exchange import catalog_file, export, template
-from indicators.words import period_label
 from indicators.exchange.apply import NeedsConfirmation, apply_import
+from indicators.exchange.check import plan_import
+from indicators.exchange.edits import (
+    RefusedError,
+    last_import,
+    set_submission,
+    submission_table,
+    submissions,
+    undo_last,
+)
+from indicators.exchange.workbook_guard import limits
 from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
-from indicators.exchange.check import plan_import
-from indicators.exchange.workbook_guard import limits
-from indicators.exchange.edits import (RefusedError, last_import, set_submission, submission_table,
-                                       submissions, undo_last)
 from indicators.views.common import schools
+from indicators.words import period_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

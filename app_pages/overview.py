@@ -4,11 +4,11 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.words import LEVEL_LABELS, LEVELS, counted
+from indicators.text import markdown_text
 from indicators.views.common import best_and_last_words
 from indicators.views.overview import overview
 from indicators.views.region import region_overview
-from indicators.text import markdown_text
+from indicators.words import LEVEL_LABELS, LEVELS, counted
 
 scope = ui.scope(region_view=True)
 if scope.region_wide:  # the whole region: its municipalities compared, each opening on a click

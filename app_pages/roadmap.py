@@ -6,10 +6,10 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.words import period_label
+from indicators.text import markdown_text
 from indicators.views.common import best_and_last, best_and_last_words, roadmaps, schools
 from indicators.views.roadmap import roadmap_view
-from indicators.text import markdown_text
+from indicators.words import period_label
 
 scope = ui.scope()
 maps = ui.view(roadmaps, scope.municipality_id)

@@ -4,10 +4,10 @@ import streamlit as st
 
 import ui
 from indicators import charts
+from indicators.text import markdown_text
 from indicators.views.council import school_recommendation
 from indicators.views.school import school_profile
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
-from indicators.text import markdown_text
 
 scope = ui.scope()
 school_id = ui.pick_school(scope)

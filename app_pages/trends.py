@@ -4,11 +4,11 @@ import streamlit as st
 
 import ui
 from indicators import charts
-from indicators.measures.change import RATING_COLOR_NAMES, RATINGS
+from indicators.measures.change import RATINGS
 from indicators.text import markdown_text
 from indicators.views.common import available_periods
 from indicators.views.trends import region_trends, trends
-from indicators.words import period_label
+from indicators.words import RATING_COLOR_NAMES, period_label
 
 scope = ui.scope(region_view=True)
 region = scope.region_wide  # the whole region: municipalities in place of schools

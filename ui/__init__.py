@@ -20,7 +20,7 @@ only the ones above it:
 from ui.chrome import russian_chrome  # noqa: F401
 from ui.frame import (  # noqa: F401
     SCHOOL_PAGE, cached, choose_indicator, data_version, database, follow_school_link,
-    open_municipality, open_school, view,
+    open_municipality, open_school, read_data_version, view,
 )
 from ui.auth import account_box, gate, reach, serving_locally  # noqa: F401
 from ui.auth import actor as user  # noqa: F401  (who writes: the signed-in user)

@@ -24,7 +24,7 @@ from indicators.access.users import has_users
 from indicators.store.actors import LOCAL, Actor
 from indicators.text import markdown_text
 from indicators.words import ROLE_LABELS
-from ui.frame import database
+from ui.frame import database, view
 
 _SESSION = "_signed_in"   # session key: the Session of a signed-in user
 _ACTOR = "_actor"         # session key: who is at the screen this run
@@ -60,8 +60,9 @@ def actor() -> Actor:
 
 
 def reach() -> Reach:
-    """What the user may see (the sidebar offers only that)."""
-    return reading_reach(database(), actor())
+    """What the user may see (the sidebar offers only that); asked several times a run, read
+    once per user and data version."""
+    return view(reading_reach, actor())
 
 
 def gate() -> Actor:
@@ -71,7 +72,7 @@ def gate() -> Actor:
         st.session_state[_ACTOR] = LOCAL
         return LOCAL
     db = database()
-    now, lim = time.time(), limits(db)
+    now, lim = time.time(), view(limits)
     session: Session | None = st.session_state.get(_SESSION)
     if session is not None and session.expired(now, lim):
         _end_session()

@@ -14,7 +14,7 @@ from indicators.views.common import available_periods, directions, municipalitie
 from indicators.views.scope import Scope
 from indicators.words import LEVEL_LABELS, LEVELS, period_label
 from ui.blocks import demo_notice, no_data_notice
-from ui.frame import open_municipality, read_data_version, view
+from ui.frame import open_municipality, view
 from ui.presentation import presenting
 from ui.auth import account_box, reach
 from indicators.text import markdown_text
@@ -115,7 +115,6 @@ def app_frame() -> None:
     The scope is kept for the page in the session (a fresh value each run); a page reads it
     with :func:`scope`.
     """
-    read_data_version()
     st.session_state[_SCOPE] = sidebar_scope()
     account_box()
     if not presenting():

@@ -19,7 +19,7 @@ from indicators import config
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
-from indicators.words import STAGE_LABELS, UNIT_LEVELS  # noqa: F401
+from indicators.words import UNIT_LEVELS
 
 STAGES = (
     "goal",

@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, gap_rows, percent, plain_text_figure
 from indicators.words import LEVEL_LABELS, plural
 
-
 LABELS_AT = 104   # where the column of numbers and levels starts, right of 100 %
 
 

@@ -16,8 +16,8 @@ from indicators.charts.base import (
     tile_layout,
     wrap,
 )
-from indicators.exchange.sheets import EVENT_STATUS_LABELS, safe_link
-from indicators.words import period_label
+from indicators.text import safe_link
+from indicators.words import EVENT_STATUS_LABELS, period_label
 
 # Overdue is one colour and one legend entry, whatever the status says (in progress, not
 # done): a late cell is «просрочено», never «срок не наступил» and «просрочено» at once.

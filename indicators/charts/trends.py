@@ -6,16 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts.base import base_layout, percent, plain_text_figure, points, tile_layout, tile_trace
-from indicators.measures.change import (
+from indicators.measures.change import CHANGE_BANDS, RATINGS, STATUS_BANDS, Bands
+from indicators.words import (
     CHANGE_BAND_LABELS,
-    CHANGE_BANDS,
+    LEVEL_LABELS,
     RATING_LABELS,
-    RATINGS,
     STATUS_BAND_LABELS,
-    STATUS_BANDS,
-    Bands,
+    period_label,
 )
-from indicators.words import LEVEL_LABELS, period_label
 
 # ColorBrewer RdYlBu, five classes: a diverging scheme that stays distinct for colour-blind
 # readers (red and blue ends, yellow middle); every cell also carries its number and legend.

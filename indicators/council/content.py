@@ -12,14 +12,14 @@ from datetime import date, datetime
 import pandas as pd
 
 from indicators.catalog.adoption import adopted_roadmaps
-from indicators.catalog.tables import STAGE_LABELS, STAGES
+from indicators.catalog.tables import STAGES
 from indicators.measures.compliance import aggregate_compliance, compliance, level_counts, periods
 from indicators.measures.cycle import stage_status
 from indicators.measures.recommendations import recommendations
 from indicators.measures.roadmap import roadmap
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
-from indicators.words import STAGE_STATUS_LABELS, period_label
+from indicators.words import STAGE_LABELS, STAGE_STATUS_LABELS, period_label
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from indicators.charts.base import FONT, keep_together, percent
 from indicators.council.slides import ChartSpec
 from indicators.text import plotly_text
 
-
 # A line label's room on the value axis (shares of 0..1): it stands this far above or below
 # its point and is this tall — a 14 px label on a chart some 350 px high for 0–105 %.
 LABEL_OFFSET, LABEL_HEIGHT = 0.015, 0.065

@@ -13,8 +13,8 @@ import pandas as pd
 
 from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, percent, points
 from indicators.council.content import Council
-from indicators.measures.recommendations import STATUS_LABELS as REC_STATUS_LABELS
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, counted, period_label
+from indicators.words import RECOMMENDATION_STATUS_LABELS as REC_STATUS_LABELS
 
 # The slides a council may include, in talk order: key -> what the picker calls it.
 SLIDES = {

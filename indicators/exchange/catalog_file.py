@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from indicators.catalog.tables import STAGE_LABELS, UNIT_LEVELS
 from indicators.exchange.export import frames_to_xlsx
 from indicators.exchange.read import InvalidFile, Issue, _check_container
 from indicators.exchange.sheets import ValueProblem, is_blank, normal, parse_year
@@ -25,7 +24,7 @@ from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
 from indicators.text import NAME_LIMIT, TEXT_LIMIT
-from indicators.words import period_label
+from indicators.words import STAGE_LABELS, UNIT_LEVELS, period_label
 
 
 @dataclass(frozen=True)

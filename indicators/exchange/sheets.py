@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from indicators.text import safe_link  # noqa: F401  (the evidence-link rule, kept importable here)
 from indicators.words import EVENT_STATUS_LABELS
 
 ASSESSMENTS = "Оценки"

@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.catalog.adoption import unit_events
-from indicators.catalog.tables import STAGE_LABELS
 from indicators.exchange.export import as_text
 from indicators.exchange.sheets import (
     ASSESSMENT_COLUMNS,
@@ -34,7 +33,7 @@ from indicators.exchange.sheets import (
     score_choices,
 )
 from indicators.store.database import Database
-from indicators.words import period_label
+from indicators.words import STAGE_LABELS, period_label
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 EDIT_FILL = PatternFill("solid", fgColor="FFF8DC")  # the cells a school fills in

@@ -19,7 +19,6 @@ import pandas as pd
 
 from indicators.measures.settings import Thresholds, settings
 from indicators.store.database import Database
-from indicators.words import CHANGE_BAND_LABELS, RATING_COLOR_NAMES, RATING_LABELS, STATUS_BAND_LABELS  # noqa: F401
 
 STATUS_BANDS = ("very_high", "high", "medium", "low", "very_low")
 CHANGE_BANDS = ("declined_significantly", "declined", "maintained", "increased",

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance
 from indicators.measures.cycle import stage_status
 from indicators.measures.selection import persistent_gaps
@@ -25,9 +24,8 @@ from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import Batch, batch
-from indicators.words import LEVEL_LABELS, RECOMMENDATION_STATUS_LABELS, period_label
+from indicators.words import LEVEL_LABELS, RECOMMENDATION_STATUS_LABELS, STAGE_LABELS, period_label
 
-STATUS_LABELS = RECOMMENDATION_STATUS_LABELS
 _FIELDS = ["basis", "text", "status", "approved_by", "approved_at"]
 
 
@@ -162,7 +160,7 @@ def recommendation_table(frame: pd.DataFrame, period: int) -> pd.DataFrame:
         "Уровень": frame["level"].map(lambda lv: LEVEL_LABELS.get(lv, "") if isinstance(lv, str) else ""),
         "Основание": frame["basis"],
         "Рекомендации": frame["text"],
-        "Статус": frame["status"].map(STATUS_LABELS),
+        "Статус": frame["status"].map(RECOMMENDATION_STATUS_LABELS),
         "Кем утверждено": frame["approved_by"],
         "Когда утверждено": pd.to_datetime(frame["approved_at"]).dt.strftime("%d.%m.%Y"),
     })

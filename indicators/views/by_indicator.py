@@ -12,8 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.measures.compliance import periods
-from indicators.measures.selection import (SELECTION_STATUSES, persistent_gaps, selection_status,
-                                           unlinked_values)
+from indicators.measures.selection import (
+    SELECTION_STATUSES,
+    persistent_gaps,
+    selection_status,
+    unlinked_values,
+)
 from indicators.store.database import Database
 from indicators.views.common import school_scope
 from indicators.views.scope import Scope

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.catalog.adoption import adopted_roadmaps, unit_events
-from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import compliance, periods
 from indicators.store.database import Database
 from indicators.text import safe_link
 from indicators.views.scope import Scope
-from indicators.words import EVENT_STATUS_LABELS, STATUS_LABELS, period_label
+from indicators.words import EVENT_STATUS_LABELS, STAGE_LABELS, STATUS_LABELS, period_label
 
 DRAWN = 15   # with more than 2 × DRAWN units, a chart draws the best and the last DRAWN
 

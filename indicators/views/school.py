@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.catalog.tables import STAGE_LABELS
 from indicators.measures.compliance import aggregate_compliance, compliance, periods
 from indicators.measures.cycle import stage_status
 from indicators.measures.selection import persistent_gaps
@@ -14,6 +13,7 @@ from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.views.common import unit_indicators
 from indicators.views.scope import Scope
+from indicators.words import STAGE_LABELS
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ it should, a session ends on «Выйти» or by time, and hostile school names
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from functools import partial
@@ -22,8 +21,8 @@ from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
 from indicators.ready import ready_db
 from indicators.synthetic.demo import MUNICIPALITY_ID
-from tests.staging import as_user, signed_in, staged
 from tests.app.test_app_data import XLSX, _filled
+from tests.staging import as_user, signed_in, staged
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))

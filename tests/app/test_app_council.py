@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.text import markdown_text
-
-from indicators.synthetic.demo import MUNICIPALITY_ID
-from indicators.words import period_label
-from indicators.measures.recommendations import needing_support
-from indicators.ready import ready_db
 from indicators.council.content import build
 from indicators.council.slides import count_slides, slides
+from indicators.measures.recommendations import needing_support
+from indicators.ready import ready_db
+from indicators.synthetic.demo import MUNICIPALITY_ID
+from indicators.text import markdown_text
+from indicators.words import period_label
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from indicators.access.users import add_user
 from indicators.charts import percent
-from indicators.synthetic.demo import MUNICIPALITY_ID
-from indicators.ready import ready_db
 from indicators.exchange.template import build_template
+from indicators.ready import ready_db
+from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.views.overview import overview
 from indicators.views.scope import Scope
-from indicators.access.users import add_user
 from tests.staging import as_user, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,6 +19,7 @@ from indicators.text import safe_link
 from indicators.views.overview import overview
 from indicators.views.scope import Scope
 from indicators.words import period_label
+from tests.app.reading import popover_labels
 from tests.staging import staged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,14 +39,7 @@ def _texts(at: AppTest) -> list[str]:
     found += [f"{m.label} {m.value}" for m in at.metric]
     found += [d.value.astype(str).to_string() for d in at.dataframe]
 
-    def walk(node):
-        for child in getattr(node, "children", {}).values():
-            if type(child).__name__ == "Block" and child.type == "popover":
-                found.append(child.proto.popover.label)
-            walk(child)
-
-    walk(at.main)
-    return found
+    return found + popover_labels(at)
 
 
 def _table_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -9,44 +9,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.charts import percent
+from indicators.ready import ready_db
+from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view
 from indicators.views.common import schools as school_frame
 from indicators.views.overview import overview
 from indicators.views.school import school_profile
 from indicators.views.scope import Scope
 from indicators.views.trends import trends
-from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.words import period_label
-from indicators.ready import ready_db
+from tests.app.reading import popover_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("apptest") / "demo.duckdb"
-    ready_db(path)
-    return str(path)
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("QUALITY_DB", demo_path)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-
-
-def _popovers(at: AppTest) -> list[str]:
-    found = []
-
-    def walk(node):
-        for child in getattr(node, "children", {}).values():
-            if type(child).__name__ == "Block" and child.type == "popover":
-                found.append(child.proto.popover.label)
-            walk(child)
-
-    walk(at.main)
-    return found
 
 
 def _metric(at: AppTest, label: str):
@@ -75,8 +50,8 @@ def test_overview_shows_the_computed_figures(app, demo_path, period):
     assert _metric(app, "Соответствие по школам").value == percent(expected.municipality["compliance"])
     assert _metric(app, "Управление образования").value == percent(expected.department["compliance"])
     assert _metric(app, "Полнота данных").value == percent(expected.municipality["completeness"])
-    assert f"Высокий: {expected.levels['high']}" in _popovers(app)
-    assert f"Низкий: {expected.levels['low']}" in _popovers(app)
+    assert f"Высокий: {expected.levels['high']}" in popover_labels(app)
+    assert f"Низкий: {expected.levels['low']}" in popover_labels(app)
     table = app.dataframe[0].value
     assert list(table["Организация"]) == list(
         expected.schools.sort_values("compliance", ascending=False, na_position="last")["name"])
@@ -194,8 +169,8 @@ def test_indicators_page_shows_the_computed_figures(app, demo_path, key, period,
     scope = Scope(period, municipality_id=MUNICIPALITY_ID, school_ids=schools)
     expected = indicator_view(db, scope, key)
     assert _metric(app, "Выполняют полностью").value == percent(expected.met_share)
-    assert f"Нет данных: {expected.count('no_data')}" in _popovers(app)
-    assert f"Не выполняют: {expected.count('not_met')}" in _popovers(app)
+    assert f"Нет данных: {expected.count('no_data')}" in popover_labels(app)
+    assert f"Не выполняют: {expected.count('not_met')}" in popover_labels(app)
     shown = _table_with(app, "Два года подряд не выполняется")
     assert list(shown["Школа"]) == list(expected.not_meeting["name"])
     matrix = _table_with(app, period_label(period))
@@ -226,7 +201,7 @@ def test_trends_page_shows_the_computed_figures(app, demo_path, period, schools)
     assert not app.exception, [e.value for e in app.exception]
     expected = trends(db, Scope(period, municipality_id=MUNICIPALITY_ID, school_ids=schools))
     for rating, colour in ((5, "Синий"), (1, "Красный"), (3, "Жёлтый")):
-        assert f"{colour}: {len(expected.by_rating[rating])}" in _popovers(app)
+        assert f"{colour}: {len(expected.by_rating[rating])}" in popover_labels(app)
     placement = _table_with(app, "Цвет")
     assert len(placement) == len(expected.placed)
     lines = _table_with(app, f"{period_label(period)}, %")

@@ -5,25 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.ready import ready_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("roadmap") / "demo.duckdb"
-    ready_db(path)
-    return str(path)
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("QUALITY_DB", demo_path)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
 def _title(demo_path: str, direction: str) -> str:

@@ -9,11 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import cli
+from indicators.measures.compliance import aggregate_compliance, compliance
+from indicators.ready import ready_db
 from indicators.store import database as db_module
 from indicators.store.database import Database
 from indicators.synthetic.generate import PERIODS, GenerateError, generate
-from indicators.measures.compliance import aggregate_compliance, compliance
-from indicators.ready import ready_db
 from indicators.views.region import TOP, region_overview
 from indicators.views.scope import Scope
 

@@ -12,12 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -26,41 +21,11 @@ from indicators.access.users import add_user
 from indicators.store import database as db_module
 from indicators.ready import ready_db
 from indicators.synthetic.demo import MUNICIPALITY_ID
-from tests.chromium import ARTIFACTS, ROOT, _free_port, page_errors
+from tests.chromium import ARTIFACTS, free_port, page_errors, running, streamlit_args
 from tests.staging import as_user
 
 PASSWORD = "пароль-специалиста-1"
 EMAIL = "orlova@uo.example"  # the organisation's sign-in of «Орлова О. О.»
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not answer: {log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.2)
-
-
-@contextmanager
-def _process(args: list[str], log: Path, health: str, env: dict | None = None) -> Iterator[None]:
-    with open(log, "w") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_for(health, proc, log)
-            yield
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +42,7 @@ def served(demo_file, tmp_path_factory) -> Iterator[str]:
     db.close()
     db_module._open.pop(str(db_path), None)  # the server process opens the file now
 
-    app_port, idp_port = _free_port(), _free_port()
+    app_port, idp_port = free_port(), free_port()
     app_url, idp_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{idp_port}"
     secrets_file = where / "secrets.toml"
     secrets_file.write_text(
@@ -89,12 +54,9 @@ def served(demo_file, tmp_path_factory) -> Iterator[str]:
         f'server_metadata_url = "{idp_url}/.well-known/openid-configuration"\n', encoding="utf-8")
     env = dict(os.environ, QUALITY_DB=str(db_path), QUALITY_SERVE="network")
     idp = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(idp_port)]
-    app = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-           "--server.port", str(app_port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--secrets.files", str(secrets_file)]
-    with _process(idp, where / "idp.log", f"{idp_url}/.well-known/openid-configuration"), \
-            _process(app, where / "app.log", f"{app_url}/_stcore/health", env):
+    app = streamlit_args(app_port, "--secrets.files", str(secrets_file))
+    with running(idp, where / "idp.log", f"{idp_url}/.well-known/openid-configuration"), \
+            running(app, where / "app.log", f"{app_url}/_stcore/health", env):
         yield app_url
 
 

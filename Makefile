@@ -39,9 +39,11 @@ test: $(VENV)/.installed-dev
 test-domain: $(VENV)/.installed-dev
 	$(PY) -m pytest -q -m domain
 
+# make bench: the import benchmark, then the pages at three scales (bench/README.md); one scale
+# of the pages alone: make bench BENCH_ARGS="--scale regional"
 bench: $(VENV)/.installed
 	$(PY) -m bench.import_bench
-	$(PY) -m bench.page_bench
+	$(PY) -m bench.page_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,7 +12,7 @@ from indicators.words import LEVEL_LABELS, LEVELS, counted
 
 scope = ui.scope(region_view=True)
 if scope.region_wide:  # the whole region: its municipalities compared, each opening on a click
-    region_data = ui.view(region_overview, scope)
+    region_data = ui.view(region_overview, scope, ui.thresholds())
     region = region_data.region
     st.title(f"Обзор за {scope.year} учебный год")
     st.caption(f"{markdown_text(scope.municipality_name)} · муниципалитетов: {len(region_data.municipalities)}")
@@ -37,7 +37,7 @@ if scope.region_wide:  # the whole region: its municipalities compared, each ope
              hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
                   "управления образования. Полный список — в таблице под графиком.")
     st.stop()
-data = ui.view(overview, scope)
+data = ui.view(overview, scope, ui.thresholds())
 muni, dept = data.municipality, data.department
 by_level, levels, not_submitted = data.by_level, data.levels, data.not_submitted
 if (own := ui.reach().school_ids) is not None:  # a school's operator: its own school, no other's name

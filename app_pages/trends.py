@@ -13,12 +13,12 @@ from indicators.words import RATING_COLOR_NAMES, period_label
 scope = ui.scope(region_view=True)
 region = scope.region_wide  # the whole region: municipalities in place of schools
 if region:
-    data = ui.view(region_trends, scope)
+    data = ui.view(region_trends, scope, ui.thresholds(), ui.bands())
     units, unit, average = "муниципалитетов", "Муниципалитет", "Среднее по региону"
     click = dict(on_pick=ui.open_municipality,
                  hint="Щёлкните по муниципалитету на графике, чтобы открыть его школы.")
 else:
-    data = ui.view(trends, scope)
+    data = ui.view(trends, scope, ui.thresholds(), ui.bands())
     units, unit, average = "школ", "Школа", "Среднее по муниципалитету"
     click = dict(clickable_schools=True)
 first = ui.view(available_periods)[0]

@@ -19,8 +19,8 @@ only the ones above it:
 
 from ui.chrome import russian_chrome  # noqa: F401
 from ui.frame import (  # noqa: F401
-    SCHOOL_PAGE, cached, choose_indicator, data_version, database, follow_school_link,
-    open_municipality, open_school, read_data_version, view,
+    SCHOOL_PAGE, bands, cached, choose_indicator, data_version, database, follow_school_link,
+    open_municipality, open_school, read_data_version, thresholds, view,
 )
 from ui.auth import account_box, gate, reach, serving_locally  # noqa: F401
 from ui.auth import actor as user  # noqa: F401  (who writes: the signed-in user)

@@ -8,6 +8,9 @@ the editors and the presentation can all use it without a cycle.
 from __future__ import annotations
 
 import pickle
+import threading
+from collections import OrderedDict
+from dataclasses import fields, is_dataclass
 from typing import Callable
 
 import pandas as pd
@@ -15,6 +18,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from indicators import config
+from indicators.measures.change import Bands
+from indicators.measures.settings import Thresholds
 from indicators.ready import ready_db
 from indicators.store.database import Database, DatabaseBusyError
 from indicators.views.school import school_link_name
@@ -69,11 +74,11 @@ def _name(fn: Callable) -> str:
     return name
 
 
-# Views and charts are cached as shared objects (cache_resource), not copies (cache_data): a
-# rerun then costs no unpickling, and another session adds no second copy.  They are read-only
-# by contract: a page derives new frames from them and never changes one in place.  The
-# function itself is passed in (``_fn``, not hashed) and the key is its name: a page asks for
-# the function it imported, never for a name looked up at run time.
+# Views are cached as shared objects (cache_resource), not copies (cache_data): a rerun then
+# costs no unpickling, and another session adds no second copy.  They are read-only by
+# contract: a page derives new frames from them and never changes one in place.  The function
+# itself is passed in (``_fn``, not hashed) and the key is its name: a page asks for the
+# function it imported, never for a name looked up at run time.
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _viewed(_fn: Callable, name: str, path: str, version: int, args: tuple) -> object:
     return _fn(_database(path), *args)
@@ -83,26 +88,76 @@ def view(fn: Callable, *args) -> object:
     """``fn(db, *args)`` — a view of ``indicators.views`` or a list for a picker — cached until
     the next write to the database (keyed by the function, the database path, the data version
     and the arguments; a :class:`~indicators.views.scope.Scope` is hashed field by field)."""
-    return _viewed(fn, _name(fn), database().path, data_version(), args)
+    key = (_name(fn), database().path, data_version(), args)
+    found = _viewed(fn, *key)
+    _remember(found, key)
+    return found
 
 
-def _frame_key(frame: pd.DataFrame) -> object:
-    """A DataFrame's cache key from its content; frames with list cells are pickled instead."""
-    try:
-        return tuple(frame.columns), pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    except TypeError:
-        return pickle.dumps(frame)
+def thresholds() -> Thresholds:
+    """The level thresholds, read once per data version: a view given them reads no settings."""
+    return view(Thresholds.from_db)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_key})
-def _built(_builder: Callable, name: str, args: tuple) -> object:
-    return _builder(*args)
+def bands() -> Bands:
+    """The status and change bands of the 5×5 grid, read once per data version."""
+    return view(Bands.from_db)
+
+
+# -- what a figure is keyed by -----------------------------------------------------------------
+# A figure is built from a view's frames.  Hashing those frames on every rerun to find the
+# figure again cost more than the rest of a cached rerun, so a frame a view returned is known
+# by the view's own key (and its field's name) instead: the same view key, the same frame.
+# The registry holds the object itself beside its key, so an id is never mistaken for the id
+# of a later object; it keeps the newest entries, and a frame it no longer knows (or one a page
+# derived) is keyed by its content, as before.
+_KNOWN: OrderedDict[int, tuple[object, tuple]] = OrderedDict()
+_KNOWN_MAX = 4096
+_known_lock = threading.Lock()
+
+
+def _remember(result: object, key: tuple) -> None:
+    parts = [(result, key)]
+    if is_dataclass(result):
+        parts += [(getattr(result, f.name), (key, f.name)) for f in fields(result)]
+    with _known_lock:
+        for part, part_key in parts:
+            if isinstance(part, (pd.DataFrame, pd.Series)) or part is result:
+                _KNOWN[id(part)] = (part, part_key)
+                _KNOWN.move_to_end(id(part))
+        while len(_KNOWN) > _KNOWN_MAX:
+            _KNOWN.popitem(last=False)
+
+
+def _arg_key(arg: object) -> object:
+    """A figure argument's part of the key: a view's frame by its view key, another frame by
+    its content, anything else as it is (it must be hashable)."""
+    known = _KNOWN.get(id(arg))
+    if known is not None and known[0] is arg:
+        return ("view", known[1])
+    if isinstance(arg, (pd.DataFrame, pd.Series)):
+        try:
+            return ("content", tuple(getattr(arg, "columns", [arg.name])),
+                    pd.util.hash_pandas_object(arg, index=True).to_numpy().tobytes())
+        except TypeError:  # list cells: pickled instead
+            return ("pickled", pickle.dumps(arg))
+    return arg
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _built(_builder: Callable, _args: tuple, name: str, key: tuple) -> object:
+    return _builder(*_args)
 
 
 def cached(builder: Callable, *args) -> object:
-    """``builder(*args)`` — a chart, its table, any pure function of a view's data — built once
-    per distinct input: building a Plotly figure costs more than drawing it."""
-    return _built(builder, _name(builder), args)
+    """``builder(*args)`` — a chart, its table, any pure function of views' data — built once
+    per distinct input: building a Plotly figure costs more than drawing it.  A frame from
+    :func:`view` is keyed by that view's key, not hashed; the result is remembered like a
+    view's, so a figure's table built from a combined view is keyed cheaply too."""
+    key = tuple(_arg_key(a) for a in args)
+    found = _built(builder, args, _name(builder), key)
+    _remember(found, (_name(builder), key))
+    return found
 
 
 # -- moving between pages ----------------------------------------------------------------------

@@ -126,12 +126,9 @@ def _why_unrated(level: str, previous: object) -> str:
 
 def grid_counts(placed: pd.DataFrame) -> pd.DataFrame:
     """All 25 cells (empty ones too): status_band, change_band, rating, count, names."""
-    rows = []
-    for s in STATUS_BANDS:
-        for c in CHANGE_BANDS:
-            cell = placed[(placed["status_band"] == s) & (placed["change_band"] == c)]
-            rows.append({
-                "status_band": s, "change_band": c, "rating": GRID[s][CHANGE_BANDS.index(c)],
-                "count": len(cell), "names": list(cell["short_name"]),
-            })
-    return pd.DataFrame(rows)
+    cells = pd.DataFrame([{"status_band": s, "change_band": c, "rating": GRID[s][CHANGE_BANDS.index(c)]}
+                          for s in STATUS_BANDS for c in CHANGE_BANDS])
+    rated = placed[placed["status_band"].notna()]
+    names = rated.groupby(["status_band", "change_band"], sort=False)["short_name"].agg(list)
+    found = [names.get((s, c), []) for s, c in zip(cells["status_band"], cells["change_band"])]
+    return cells.assign(count=[len(n) for n in found], names=found)

@@ -24,7 +24,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from indicators.measures.facts import AGG_COLUMNS, GROUP_COLUMNS, Group, facts_sql, finish, query_params
+from indicators.measures.facts import GROUP_COLUMNS, Group, finish, query_params, summary_sql
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.words import LEVELS
@@ -60,17 +60,15 @@ def compliance(
     group = [GROUP_COLUMNS[by]] if by else []
     keys = ["org_unit_id", *group]
     sql = f"""
-    WITH {facts_sql()},
-    agg AS (SELECT org_unit_id, period{''.join(', ' + g for g in group)}, {AGG_COLUMNS}
-            FROM facts GROUP BY ALL),
+    WITH {summary_sql(group)},
     {finish(keys)}
     """
     frame = db.read(
-        f"SELECT u.name, u.short_name, u.parent_id, u.ord, r.* FROM ({sql}) r "
+        f"SELECT u.name, u.short_name, u.parent_id, u.ord, r.* EXCLUDE (evidenced, linked) FROM ({sql}) r "
         f"JOIN org_unit u ON u.id = r.org_unit_id ORDER BY r.period, u.ord, u.name"
         + (f", r.{group[0]}" if group else ""),
-        query_params(db, periods_, kind, direction, thresholds, parent_id=parent_id, region_id=region_id,
-                unit_id=unit_id),
+        _without_indicators(query_params(db, periods_, kind, direction, thresholds, parent_id=parent_id,
+                                         region_id=region_id, unit_id=unit_id)),
     )
     return frame.drop(columns=["ord"])
 
@@ -105,9 +103,8 @@ def aggregate_compliance(
         SELECT u.parent_id, c.unit_id FROM closure c JOIN org_unit u ON u.id = c.ancestor_id
         WHERE u.parent_id IS NOT NULL
     ),
-    {facts_sql()},
-    per_unit AS (SELECT org_unit_id AS unit_id, period{''.join(', ' + g for g in group)},
-                 {AGG_COLUMNS} FROM facts GROUP BY ALL),
+    {summary_sql(group).replace("agg AS", "per_unit0 AS")},
+    per_unit AS (SELECT * RENAME (org_unit_id AS unit_id) FROM per_unit0),
     agg AS (SELECT c.ancestor_id AS org_unit_id, period{''.join(', ' + g for g in group)},
             sum(expected) AS expected, sum(assessed) AS assessed, sum(score_sum) AS score_sum,
             sum(max_sum) AS max_sum,
@@ -121,9 +118,15 @@ def aggregate_compliance(
         f"JOIN org_unit u ON u.id = r.org_unit_id "
         f"WHERE $parent IS NULL OR r.org_unit_id = $parent ORDER BY r.period, u.ord, u.name"
         + (f", r.{group[0]}" if group else ""),
-        query_params(db, periods_, kind, direction, thresholds, parent_id=parent_id, region_id=region_id),
+        _without_indicators(query_params(db, periods_, kind, direction, thresholds, parent_id=parent_id,
+                                         region_id=region_id)),
     )
     return frame
+
+
+def _without_indicators(params: dict) -> dict:
+    """The kept sums are per group of indicators, never per indicator: no indicator filter."""
+    return {k: v for k, v in params.items() if k != "indicators"}
 
 
 def completeness(db: Database, period: int, *, parent_id: str | None = None,

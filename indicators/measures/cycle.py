@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.catalog.tables import STAGES
-from indicators.measures.facts import AGG_COLUMNS, facts_sql, query_params
+from indicators.measures.facts import summary_sql
 from indicators.store.database import Database
 
 
@@ -27,18 +27,15 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     """
     stage_rows = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
     sql = f"""
-    WITH {facts_sql()},
+    WITH {summary_sql(["stage"])},
     stages(stage, stage_no) AS (VALUES {stage_rows}),
-    agg AS (SELECT org_unit_id, stage, {AGG_COLUMNS},
-                   count(*) FILTER (WHERE NOT na AND score > 0) AS evidenced
-            FROM facts WHERE period = $period GROUP BY ALL),
     st AS (
         SELECT a.*, s.stage_no,
           -- the stage's words for the same classification: met = present, not met = missing
           CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
                WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
                ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
-        FROM agg a JOIN stages s USING (stage)
+        FROM (SELECT * EXCLUDE (period) FROM agg) a JOIN stages s USING (stage)
     ),
     breaks AS (
         SELECT org_unit_id, min(stage_no) AS break_no FROM st
@@ -50,10 +47,8 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     LEFT JOIN breaks b USING (org_unit_id)
     ORDER BY u.ord, u.name, st.stage_no
     """
-    params = query_params(db, [period], kind, direction, None, parent_id=parent_id, unit_id=unit_id)
-    params = ({k: params[k] for k in ("periods", "kind", "direction", "indicators", "parent", "region",
-                                      "unit")}
-              | {"period": int(period)})
+    params = {"kind": kind, "direction": direction, "parent": parent_id, "region": None,
+              "unit": unit_id, "periods": [int(period)]}
     return db.read(sql, params)
 
 

@@ -5,6 +5,11 @@ a set of values is classified.
 period (``first_period``/``last_period``) while the unit is open; the measures, the views, the
 template and the generator all read them from the ``applicable_indicator`` relation (migration
 006), so the rule is written once.
+
+The sums per unit, year and group (direction, criterion, stage) are kept by the write door in
+``compliance_summary`` (migration 009, ``store/summary.py``): the measures that need no more
+than those sums read them there (:func:`summary_sql`) — a municipality's few hundred rows —
+and only the ones that look at single indicators join the facts (:func:`facts_sql`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,39 @@ def facts_sql() -> str:
         WHERE ($direction IS NULL OR i.direction_id = $direction)
           AND ($indicators IS NULL OR list_contains($indicators::VARCHAR[], i.id))
     )"""
+
+
+def summary_sql(group: list[str], extra: str = "") -> str:
+    """The ``scope`` of :func:`facts_sql` and ``agg``: the kept sums of each unit in scope per
+    period and ``group`` columns (``criterion_id``, ``stage``, ``direction_id``), with the
+    columns of :data:`AGG_COLUMNS` (and ``evidenced``, ``linked``)."""
+    cols = "".join(f", {g}" for g in group)
+    return f"""
+    scope AS (
+        SELECT id FROM org_unit u
+        WHERE u.kind = $kind
+          AND ($parent IS NULL OR u.parent_id = $parent)
+          AND ($unit IS NULL OR u.id = $unit)
+          AND ($region IS NULL OR u.parent_id = $region
+               OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
+    ),
+    agg AS ({summed(cols, "org_unit_id IN (SELECT id FROM scope)" + extra)})"""
+
+
+def summed(cols: str, where: str) -> str:
+    """The kept sums grouped by unit, period and ``cols`` over the rows ``where`` keeps (the
+    asked school years and direction always)."""
+    return f"""
+        SELECT org_unit_id, period{cols},
+               sum(expected)::BIGINT AS expected, sum(assessed)::BIGINT AS assessed,
+               sum(score_sum) AS score_sum, sum(max_sum) AS max_sum,
+               sum(evidenced)::BIGINT AS evidenced, sum(linked)::BIGINT AS linked
+        FROM compliance_summary
+        WHERE {where}
+          AND period BETWEEN list_min($periods::INTEGER[]) AND list_max($periods::INTEGER[])
+          AND list_contains($periods::INTEGER[], period)
+          AND ($direction IS NULL OR direction_id = $direction)
+        GROUP BY ALL"""
 
 
 AGG_COLUMNS = """

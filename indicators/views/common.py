@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from indicators.catalog.adoption import adopted_roadmaps, unit_events
+from indicators.catalog.adoption import adopted_roadmaps, follows
 from indicators.measures.compliance import compliance, periods
 from indicators.store.database import Database
 from indicators.text import safe_link
@@ -87,28 +88,73 @@ def roadmaps(db: Database, municipality_id: str) -> pd.DataFrame:
         ["id", "title", "short_title", "authority", "adopted", "own", "year_from", "year_to", "basis"]]
 
 
+# The roadmap events linked to each indicator (catalog event_indicators.csv) that the unit
+# reports on that year, with its status of each: the candidates of every roadmap the unit, its
+# municipality or its region adopted for the year, its own adoption first; ``follows`` then
+# keeps the events the unit reports on.
+_LINKS_SQL = """
+    maps AS (
+        SELECT r.direction_id, bool_or(r.own) AS own,
+               min(CASE WHEN r.own THEN 0 WHEN r.adopted_by = u.parent_id THEN 1 ELSE 2 END) AS depth
+        FROM unit_roadmap([$u]) r JOIN org_unit u ON u.id = r.unit_id
+        WHERE (r.year_from IS NULL OR $p >= r.year_from) AND (r.year_to IS NULL OR $p <= r.year_to)
+        GROUP BY r.direction_id
+    ),
+    links AS (
+        SELECT l.indicator_id,
+               list({'label': coalesce(d.short_title, d.id) || ' ' || e.number,
+                     'responsible': e.responsible, 'own': m.own, 'status': s.status}
+                    ORDER BY m.depth, e.direction_id, e.ord) AS links
+        FROM event_indicator l
+        JOIN roadmap_event e ON e.id = l.event_id
+        JOIN maps m ON m.direction_id = e.direction_id
+        JOIN direction d ON d.id = e.direction_id
+        LEFT JOIN event_status s ON s.event_id = e.id AND s.org_unit_id = $u AND s.period = $p
+        GROUP BY l.indicator_id
+    )"""
+
+
+def _link_words(kind: str, links: object) -> str:
+    """«Губаха 2.2 (выполнено); …»: the linked events the unit reports on, with its status."""
+    if not isinstance(links, (list, tuple, np.ndarray)):  # no event linked (NULL: None, NA or NaN)
+        return ""
+    return "; ".join(
+        f"{link['label']} ({EVENT_STATUS_LABELS.get(link['status'], 'нет данных') if isinstance(link['status'], str) else 'нет данных'})"
+        for link in links if follows(kind, bool(link["own"]), link["responsible"]))
+
+
 def unit_indicators(db: Database, unit_id: str, period: int,
                     direction: str | None = None) -> pd.DataFrame:
-    """Every indicator of the unit's level in force that year, with its status in words.
+    """Every indicator of the unit's level in force that year, with its status in words, the
+    roadmap events that produce its evidence, and whether it is a persistent gap (scored 0 this
+    year and the year before, both years counting) — one statement.
 
     No data, not met and not applicable are three different statuses, never a silent zero.
     """
     frame = db.read(
-        """
+        f"""
+        WITH {_LINKS_SQL}
         SELECT i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
                a.score, coalesce(a.not_applicable, FALSE) AS na, a.evidence_url, a.comment,
-               value_status(a.score, i.max_score, a.not_applicable) AS status
+               value_status(a.score, i.max_score, a.not_applicable) AS status,
+               coalesce(y.indicator_id IS NOT NULL AND a.score = 0 AND b.score = 0
+                        AND NOT a.not_applicable AND NOT b.not_applicable, FALSE) AS gap,
+               u.kind, k.links
         FROM applicable_indicator([$u], [$p]) x
+        JOIN org_unit u ON u.id = x.org_unit_id
         JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
         LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
                               AND a.period = $p
+        LEFT JOIN applicable_indicator([$u], [$p - 1]) y ON y.indicator_id = i.id
+        LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
+                              AND b.period = $p - 1
+        LEFT JOIN links k ON k.indicator_id = i.id
         WHERE ($d IS NULL OR i.direction_id = $d)
         ORDER BY i.ord, i.id
         """,
         {"u": unit_id, "p": int(period), "d": direction},
     )
-    linked = linked_events(db, unit_id, period)
     return pd.DataFrame({
         "Код": frame["code"],
         "Показатель": frame["title"],
@@ -118,14 +164,16 @@ def unit_indicators(db: Database, unit_id: str, period: int,
         "Балл": frame["score"],
         "Подтверждение": frame["evidence_url"].map(safe_link),
         "Комментарий": frame["comment"],
-        "Мероприятия дорожных карт": frame["code"].map(lambda code: linked.get(code, "")),
+        "Мероприятия дорожных карт": [_link_words(kind, links)
+                                      for kind, links in zip(frame["kind"], frame["links"])],
         "status": frame["status"],
         "evidence_raw": frame["evidence_url"],
         "max_score": frame["max_score"],
+        "gap": frame["gap"].astype(bool),
     })
 
 
-INTERNAL_COLUMNS = ["status", "evidence_raw", "max_score"]  # for the editor, not for display
+INTERNAL_COLUMNS = ["status", "evidence_raw", "max_score", "gap"]  # for the editor, not for display
 
 
 def school_scope(db: Database, scope: Scope) -> list[str]:
@@ -146,21 +194,7 @@ def linked_events(db: Database, unit_id: str, period: int) -> dict[str, str]:
     event_indicators.csv), with the unit's status of each that year: «Губаха 2.2 (выполнено)».
     Only the events the unit reports on that year (of the roadmaps it or its municipality or
     region adopted)."""
-    mine = unit_events(db, unit_id, period)
-    frame = db.read(
-        """
-        SELECT l.indicator_id, l.event_id, s.status
-        FROM event_indicator l
-        LEFT JOIN event_status s ON s.event_id = l.event_id AND s.org_unit_id = $u AND s.period = $p
-        WHERE list_contains($events, l.event_id)
-        """,
-        {"u": unit_id, "p": int(period), "events": list(mine["id"])},
-    )
-    if frame.empty:
-        return {}
-    order = {e: n for n, e in enumerate(mine["id"])}
-    label = dict(zip(mine["id"], [f"{r} {n}" for r, n in zip(mine["short_title"], mine["number"])]))
-    frame = frame.assign(_o=frame["event_id"].map(order)).sort_values(["indicator_id", "_o"])
-    words = [f"{label[e]} ({EVENT_STATUS_LABELS.get(s, 'нет данных') if isinstance(s, str) else 'нет данных'})"
-             for e, s in zip(frame["event_id"], frame["status"])]
-    return pd.Series(words, index=frame["indicator_id"]).groupby(level=0).agg("; ".join).to_dict()
+    frame = db.read(f"WITH {_LINKS_SQL} SELECT k.indicator_id, u.kind, k.links FROM links k, org_unit u "
+                    "WHERE u.id = $u", {"u": unit_id, "p": int(period)})
+    words = {code: _link_words(kind, links) for code, kind, links in frame.itertuples(index=False)}
+    return {code: text for code, text in sorted(words.items()) if text}

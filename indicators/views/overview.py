@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
+from indicators.measures.compliance import level_counts
+from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.views.common import best_and_last, unit_indicators
@@ -31,23 +32,23 @@ class Overview:
 
 def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> Overview:
     """The year's figures for the municipality; the scope's schools and levels narrow the
-    school charts (empty = all), while the municipal figures always cover every school."""
+    school charts (empty = all), while the municipal figures always cover every school.
+
+    Two statements: the schools, the department and their pool, in total and per criterion;
+    the department's indicators."""
     period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
     t = thresholds or Thresholds.from_db(db)
-    all_schools = compliance(db, [period], direction=direction, thresholds=t,
-                             parent_id=municipality_id)
+    every = scope_compliance(db, [period], parent_id=municipality_id, by="criterion", totals=True,
+                             direction=direction, thresholds=t)
+    total = every[every["criterion_id"].isna()].drop(columns=["criterion_id", "criterion", "criterion_ord"])
+    all_schools = of_role(total, "school").drop(columns=["kind", "units", "units_submitted"])
     schools = _narrow(all_schools, scope.school_ids, scope.levels)
-    agg = aggregate_compliance(db, [period], direction=direction, thresholds=t, parent_id=municipality_id)
-    muni = agg[agg["org_unit_id"] == municipality_id]
-    dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t,
-                      unit_id=municipality_id)
-    dept = dept[dept["org_unit_id"] == municipality_id]
-    by_crit = compliance(db, [period], by="criterion", direction=direction, thresholds=t,
-                         parent_id=municipality_id)
+    muni = of_role(total, "pooled")
+    dept = of_role(total, "department")
     shown = best_and_last(schools, "compliance")
-    by_crit = by_crit[by_crit["org_unit_id"].isin(shown["org_unit_id"])]
-    criteria = db.read("SELECT id AS criterion_id, title AS criterion, ord AS criterion_ord FROM criterion")
-    by_crit = by_crit.merge(criteria, on="criterion_id").reset_index(drop=True)
+    by_crit = of_role(every[every["criterion_id"].notna()], "school").drop(
+        columns=["kind", "units", "units_submitted"])
+    by_crit = by_crit[by_crit["org_unit_id"].isin(shown["org_unit_id"])].reset_index(drop=True)
     expected = all_schools[all_schools["expected"] > 0]
     return Overview(
         period=period,

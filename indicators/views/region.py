@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.measures.compliance import aggregate_compliance, compliance, level_counts
+from indicators.measures.compliance import level_counts
+from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.views.common import DRAWN as TOP
@@ -33,24 +34,25 @@ class RegionOverview:
         return len(self.shown) < len(self.municipalities)
 
 
-def region_overview(db: Database, scope: Scope) -> RegionOverview:
-    """The scope's region (or, with none chosen, every municipality the database holds)."""
+def region_overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> RegionOverview:
+    """The scope's region (or, with none chosen, every municipality the database holds): one
+    statement for the schools, the departments and their pools."""
     period, region_id, direction = scope.period, scope.region_id, scope.direction
-    t = Thresholds.from_db(db)
-    pooled = aggregate_compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
-    region = pooled[pooled["org_unit_id"] == region_id] if region_id else pooled[pooled["unit_kind"] == "region"]
+    t = thresholds or Thresholds.from_db(db)
+    every = scope_compliance(db, [period], region_id=region_id, direction=direction, thresholds=t)
+    pooled = of_role(every, "pooled")
+    region = pooled[pooled["org_unit_id"] == region_id] if region_id else pooled[pooled["kind"] == "region"]
     if len(region) > 1:  # several regions and none chosen: no one region to sum up
         region = region.head(0)
-    munis = pooled[pooled["unit_kind"] == "municipality"][
+    munis = pooled[pooled["kind"] == "municipality"][
         ["org_unit_id", "name", "short_name", "compliance", "change", "completeness", "level",
          "units", "units_submitted"]]
-    dept = compliance(db, [period], kind="municipality", direction=direction, thresholds=t,
-                      region_id=region_id)[["org_unit_id", "name", "short_name", "compliance", "change"]]
+    dept = of_role(every, "department")[["org_unit_id", "name", "short_name", "compliance", "change"]]
     frame = dept.rename(columns={"compliance": "department", "change": "department_change"}).merge(
         munis.drop(columns=["name", "short_name"]), on="org_unit_id", how="left")
     frame = frame.sort_values(["compliance", "short_name"], ascending=[False, True],
                               na_position="last").reset_index(drop=True)
-    schools = compliance(db, [period], direction=direction, thresholds=t, region_id=region_id)
+    schools = of_role(every, "school")
     return RegionOverview(
         period=period,
         region=region.iloc[0] if len(region) else pd.Series(dtype=object),

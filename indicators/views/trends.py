@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.measures.change import RATINGS, Bands, grid_counts, place
-from indicators.measures.compliance import aggregate_compliance, compliance, periods
+from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
-from indicators.views.common import school_scope
+from indicators.views.common import available_periods
 from indicators.views.scope import Scope
 
 DEFAULT_LINES = 3  # with no school chosen, the lines show this many top risers and fallers
@@ -32,30 +32,47 @@ class Trends:
     bands: Bands
 
 
-def trends(db: Database, scope: Scope) -> Trends:
-    period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
-    t = Thresholds.from_db(db)
-    kept = school_scope(db, scope)
-    years = [p for p in periods(db) if p <= period]
-    every = compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
-    every = every[every["org_unit_id"].isin(kept)]
-    avg = aggregate_compliance(db, years, direction=direction, thresholds=t, parent_id=municipality_id)
+def trends(db: Database, scope: Scope, thresholds: Thresholds | None = None,
+           bands: Bands | None = None) -> Trends:
+    """The scope's schools over the years up to the scope's one, beside the municipal average:
+    one statement."""
+    period, municipality_id = scope.period, scope.municipality_id
+    years = [p for p in (scope.periods or available_periods(db)) if p <= period]
+    every = scope_compliance(db, years, parent_id=municipality_id, direction=scope.direction,
+                             thresholds=thresholds or Thresholds.from_db(db))
+    schools = of_role(every, "school")
+    kept = _kept(schools, scope)
     chosen = [s for s in kept if s in scope.school_ids] if scope.school_ids else None
-    return _assemble(every, avg, period, Bands.from_db(db), chosen)
+    return _assemble(schools[schools["org_unit_id"].isin(kept)], of_role(every, "pooled"), period,
+                     bands or Bands.from_db(db), chosen)
 
 
-def region_trends(db: Database, scope: Scope) -> Trends:
+def _kept(schools: pd.DataFrame, scope: Scope) -> list[str]:
+    """The schools the sidebar keeps (as ``common.school_scope``): the chosen ones (all when
+    none), narrowed to the chosen levels of the scope's year."""
+    ids = list(dict.fromkeys(schools["org_unit_id"]))
+    if scope.school_ids:
+        ids = [i for i in ids if i in scope.school_ids]
+    if scope.levels:
+        year = schools[schools["period"] == scope.period]
+        keep = set(year.loc[year["level"].isin(scope.levels), "org_unit_id"])
+        ids = [i for i in ids if i in keep]
+    return ids
+
+
+def region_trends(db: Database, scope: Scope, thresholds: Thresholds | None = None,
+                  bands: Bands | None = None) -> Trends:
     """The same, one level up: each municipality's schools pooled, beside the region's average."""
-    period, region_id, direction = scope.period, scope.region_id, scope.direction
-    t = Thresholds.from_db(db)
-    years = [p for p in periods(db) if p <= period]
-    pooled = aggregate_compliance(db, years, direction=direction, thresholds=t, region_id=region_id)
-    every = pooled[pooled["unit_kind"] == "municipality"]
+    period, region_id = scope.period, scope.region_id
+    years = [p for p in (scope.periods or available_periods(db)) if p <= period]
+    pooled = of_role(scope_compliance(db, years, region_id=region_id, direction=scope.direction,
+                                      thresholds=thresholds or Thresholds.from_db(db)), "pooled")
+    every = pooled[pooled["kind"] == "municipality"]
     avg = (pooled[pooled["org_unit_id"] == region_id] if region_id
-           else pooled[pooled["unit_kind"] == "region"])
+           else pooled[pooled["kind"] == "region"])
     if avg["org_unit_id"].nunique() > 1:  # several regions and none chosen: no one average
         avg = avg.head(0)
-    return _assemble(every, avg, period, Bands.from_db(db), None)
+    return _assemble(every, avg, period, bands or Bands.from_db(db), None)
 
 
 def _assemble(every: pd.DataFrame, avg: pd.DataFrame, period: int, bands: Bands,

@@ -1,0 +1,51 @@
+"""What a new selection asks of DuckDB, counted (issue "Fast on the first look"): each view
+asks once or twice for what its page shows.  Statement counts are deterministic, so they are
+a fair test; timings are measured by ``make bench`` only."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.measures.change import Bands
+from indicators.measures.settings import Thresholds
+from indicators.views.overview import overview
+from indicators.views.region import region_overview
+from indicators.views.school import municipal_part, school_part
+from indicators.views.scope import Scope
+from indicators.views.trends import region_trends, trends
+
+YEARS = tuple(range(2015, 2025))
+
+
+def _counted(db, fn, *args) -> int:
+    before = db.statements
+    fn(db, *args)
+    return db.statements - before
+
+
+@pytest.fixture
+def place(demo_db):
+    muni = demo_db.scalar("SELECT id FROM org_unit WHERE kind = 'municipality' ORDER BY ord LIMIT 1")
+    region = demo_db.scalar("SELECT parent_id FROM org_unit WHERE id = ?", [muni])
+    schools = [r[0] for r in demo_db.rows("SELECT id FROM org_unit WHERE parent_id = ? ORDER BY ord", [muni])]
+    return demo_db, region, muni, schools, Thresholds.from_db(demo_db), Bands.from_db(demo_db)
+
+
+@pytest.mark.parametrize("year", [2021, 2024])
+def test_a_new_year_on_the_overview_trends_and_region_costs_one_or_two_statements(place, year):
+    db, region, muni, _, t, b = place
+    scope = Scope(year, periods=YEARS, region_id=region, municipality_id=muni)
+    assert _counted(db, overview, scope, t) == 2          # schools, pool, criteria; the department's table
+    assert _counted(db, trends, scope, t, b) == 1
+    assert _counted(db, region_overview, Scope(year, periods=YEARS, region_id=region), t) == 1
+    assert _counted(db, region_trends, Scope(year, periods=YEARS, region_id=region), t, b) == 1
+
+
+def test_a_new_school_costs_one_schools_work(place):
+    """The school's own part is three statements whichever the school; the municipality's
+    averages are one, shared by every school of it (the page caches them apart)."""
+    db, region, muni, schools, t, _ = place
+    scope = Scope(2024, periods=YEARS, region_id=region, municipality_id=muni)
+    for school in schools[:3]:
+        assert _counted(db, school_part, scope, school, t) == 3
+    assert _counted(db, municipal_part, scope, t) == 1

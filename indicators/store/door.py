@@ -8,6 +8,8 @@ write passes here, this is where the change log gets its batch id and its user, 
 role of the signed-in user is enforced: the source of the write must be one the role may make
 (``store.actors.WRITES``), and every row written must belong to a unit in the user's reach —
 so a page that forgot to hide a button still cannot write where its user does not belong.
+And it is where the compliance summary (``store.summary``) follows the values, in the same
+transaction: from the batch's change log, or rebuilt whole after a write in raw SQL.
 ``tests/test_door.py`` fails if any other code opens a transaction.
 """
 
@@ -20,11 +22,20 @@ from typing import Any, Iterator, Sequence
 import duckdb
 import pandas as pd
 
+from indicators.store import summary
 from indicators.store.actors import SCHOOL_TABLES, UNIT_COLUMNS, AccessDenied, Actor
 from indicators.store.backup import before_import
 from indicators.store.database import Database
 from indicators.store.upsert import UpsertResult, delete_rows, log_event, set_meta, upsert
 from indicators.words import ROLE_LABELS, SOURCE_LABELS, period_label
+
+# The writes that fill the units, the catalog or the values in raw SQL on ``Batch.cur``, not
+# all of it logged field by field (the generated scales; the demo, and the tests' ``staged``
+# set-ups, which write as «demo»): the summary is rebuilt after them.  Every other write is
+# followed through its change log; tests/domain/store/test_summary.py fails if raw SQL
+# elsewhere writes a table the summary sums.
+SUMMARY_REBUILT_BY = frozenset({"demo", "generate"})
+_SUMMED_TABLES = frozenset({"assessment", "indicator", "org_unit"})
 
 
 @dataclass
@@ -37,6 +48,7 @@ class Batch:
     source: str
     reach: frozenset[str] | None = None     # the units the actor may write (None: every unit)
     totals: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
+    summed_raw: bool = False                # a raw statement wrote a table the summary sums
 
     def check(self, table: str | None, unit_ids=(), periods=()) -> None:
         """Refuse (AccessDenied, Russian) a write of ``table`` for ``unit_ids`` out of reach."""
@@ -103,6 +115,7 @@ class Batch:
         the caller names the ``table`` and ``units`` it writes, for the role check, and logs what
         it did with :meth:`log`.  Unnamed, only an administrator may run it."""
         self.check(table, units)
+        self.summed_raw |= table is None or table in _SUMMED_TABLES
         return self.cur.execute(statement, params or [])
 
     def mark_undone(self, batch_id: int) -> None:
@@ -144,6 +157,10 @@ def batch(db: Database, actor: Actor, source: str, *, files: Sequence[str] = (),
             cur.execute("UPDATE import_batch SET new_values = ?, changed = ?, unchanged = ? WHERE id = ?",
                         [opened.totals["new"], opened.totals["changed"], opened.totals["unchanged"],
                          opened.id])
+            if source in SUMMARY_REBUILT_BY or opened.summed_raw:
+                summary.rebuild(cur)
+            else:
+                summary.follow(cur, opened.id)
             cur.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                         "WHERE key = 'data_version'")
             cur.execute("COMMIT")

@@ -14,6 +14,7 @@ import re
 from typing import Callable
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from indicators.text import plotly_text
@@ -32,6 +33,10 @@ STATUS_COLORS = {
     "not_applicable": "#B8B8B8",
     "no_data": "#F2F2F2",
 }
+# Cividis (the heatmap's scale: readable in every colour vision) spelled out, as Plotly's
+# validation spells out a named scale: the figure carries plotly.py's colours, not plotly.js's.
+CIVIDIS = [[k / (len(plotly.colors.sequential.Cividis) - 1), color]
+           for k, color in enumerate(plotly.colors.sequential.Cividis)]
 FONT = dict(family="Inter, 'Segoe UI', Arial, sans-serif", size=14, color="#222")
 NO_DATA_TEXT = "нет данных"
 
@@ -69,18 +74,62 @@ def keep_together(text: object) -> str:
     return _TOGETHER.sub(lambda m: (m.group(1) or "") + NBSP + (m.group(2) or ""), str(text))
 
 
-def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
+# -- from plain dicts to a figure, once -----------------------------------------------------------
+# Plotly's object model validates and walks every property on each ``go.Bar(...)``,
+# ``update_layout``, ``add_vline``…: 15–30 ms a chart, a third of a page's time on a new
+# selection.  A chart is therefore composed as plain dicts (traces with their "type", one
+# layout, shapes and annotations as lists) and made a figure once, unvalidated (under 1 ms).
+# The validation still happens, in the tests: tests/domain/charts/test_specs.py builds every
+# chart and builds it again through the validating constructor.
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """The one place a chart's spec becomes a :class:`go.Figure`.  As validation would: a
+    ``None`` (Plotly's "unset") or an empty dict is dropped, and a pandas column becomes a
+    numpy array."""
+    return go.Figure({"data": [_plain(t) for t in data], "layout": _plain(layout)}, _validate=False)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if item is not None:
+                item = _plain(item)
+                if not (isinstance(item, dict) and not item):
+                    out[key] = item
+        return out
+    if isinstance(value, (pd.Series, pd.Index)):
+        return value.to_numpy()
+    if isinstance(value, list) and value and isinstance(value[0], dict):  # shapes, annotations
+        return [_plain(v) for v in value]
+    return value
+
+
+def merged(base: dict, *more: dict) -> dict:
+    """``base`` updated by each of ``more`` key by key, nested dicts merged (as Plotly's
+    ``update_layout`` merges): ``margin=dict(t=120)`` keeps the other margins.  Copies, never
+    changes ``base``."""
+    out = dict(base)
+    for extra in more:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                value = merged(out[key], value)
+            out[key] = value
+    return out
+
+
+def base_layout(title: str, height: int, **more) -> dict:
+    """The layout every chart shares, with ``more`` merged in."""
+    return merged(dict(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=18)),
         font=FONT,
         height=height,
         margin=dict(l=10, r=30, t=70, b=50),
         plot_bgcolor="white",
         paper_bgcolor="white",
-        hoverlabel=dict(font_size=14),
+        hoverlabel=dict(font=dict(size=14)),
         separators=", ",
-    )
-    return fig
+    ), more)
 
 
 def wrap(text: str, width: int) -> str:
@@ -110,12 +159,13 @@ def gap_rows(names: list[str], left_out) -> tuple[list[str], str | None]:
     return [*names[:at], label, *names[at:]], label
 
 
-def add_gap(fig: go.Figure, label: str | None) -> go.Figure:
+def add_gap(traces: list[dict], label: str | None) -> list[dict]:
     """The gap's row: an empty, unclickable bar so that the row exists on the axis."""
     if label:
-        fig.add_bar(x=[0], y=[label], orientation="h", marker_color="rgba(0,0,0,0)",
-                    hoverinfo="skip", showlegend=False, text=[""])
-    return fig
+        traces.append(dict(type="bar", x=[0], y=[label], orientation="h",
+                           marker=dict(color="rgba(0,0,0,0)"), hoverinfo="skip",
+                           showlegend=False, text=[""]))
+    return traces
 
 
 # -- tile grids --------------------------------------------------------------------------------
@@ -129,9 +179,10 @@ TILE_GAP = 0.04
 def tile_trace(rows: list[str], cols: list[int], *, colors, text: list[str], hover: list[str],
                text_colors=None, customdata=None, name: str | None = None,
                pattern: str | None = None, colorscale=None, colorbar=None,
-               opacity=None) -> go.Bar:
+               opacity=None, text_size: int = 13) -> dict:
     """The cells (rows[k], cols[k]); ``cols`` are column positions 0, 1, 2…"""
-    return go.Bar(
+    return dict(
+        type="bar",
         y=rows,
         x=[1 - TILE_GAP] * len(rows),
         base=[c + TILE_GAP / 2 for c in cols],
@@ -147,52 +198,56 @@ def tile_trace(rows: list[str], cols: list[int], *, colors, text: list[str], hov
         textposition="inside",
         insidetextanchor="middle",
         textangle=0,
-        textfont=dict(color=text_colors or "#222", size=13),
+        textfont=dict(color=text_colors or "#222", size=text_size),
         hovertext=hover,
         hoverinfo="text",
         customdata=customdata,
     )
 
 
-def tile_layout(fig: go.Figure, col_labels: list[str], rows: list[str], title: str, *,
-                row_height: int = 34, top: int = 110) -> go.Figure:
-    """Columns labelled on top, first row at the top, no grid lines; cells don't stack."""
-    fig.update_layout(barmode="overlay", bargap=0.1)
-    fig.update_xaxes(range=[0, len(col_labels)], tickvals=[i + 0.5 for i in range(len(col_labels))],
-                     ticktext=col_labels, side="top", showgrid=False, zeroline=False,
-                     tickangle=0, automargin=True, fixedrange=True)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rows)), showgrid=False,
-                     automargin=True, fixedrange=True, title_text=None)
-    base_layout(fig, title, height=max(300, row_height * len(rows) + top + 60))
-    fig.update_layout(margin=dict(t=top), title=dict(y=0.99, yanchor="top"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
-    return fig
+def tile_layout(col_labels: list[str], rows: list[str], title: str, *,
+                row_height: int = 34, top: int = 110, **more) -> dict:
+    """Columns labelled on top, first row at the top, no grid lines; cells don't stack.
+    ``more`` is merged in (an axis title, say)."""
+    return merged(base_layout(title, height=max(300, row_height * len(rows) + top + 60)), dict(
+        barmode="overlay", bargap=0.1,
+        xaxis=dict(range=[0, len(col_labels)], tickvals=[i + 0.5 for i in range(len(col_labels))],
+                   ticktext=col_labels, side="top", showgrid=False, zeroline=False,
+                   tickangle=0, automargin=True, fixedrange=True),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(rows)), showgrid=False,
+                   automargin=True, fixedrange=True),
+        margin=dict(t=top), title=dict(y=0.99, yanchor="top"),
+        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
+    ), more)
 
 
-def category_tiles(fig: go.Figure, rows: list[str], cols: list[int], categories: list[str],
+def category_tiles(rows: list[str], cols: list[int], categories: list[str],
                    text: list[str], hover: list[str], *, colors: dict, names: dict,
-                   dark: tuple = (), hatched: tuple = (), customdata=None) -> go.Figure:
-    """Add cells coloured by category, one trace per category in ``colors`` order, so the
-    legend names each colour; ``hatched`` categories get a pattern (never a blank cell)."""
+                   dark: tuple = (), hatched: tuple = (), customdata=None,
+                   text_size: int = 13) -> list[dict]:
+    """Cells coloured by category, one trace per category in ``colors`` order, so the legend
+    names each colour; ``hatched`` categories get a pattern (never a blank cell)."""
+    traces = []
     for category in colors:
         idx = [k for k, c in enumerate(categories) if c == category]
         if not idx:
             continue
-        fig.add_trace(tile_trace(
+        traces.append(tile_trace(
             [rows[k] for k in idx], [cols[k] for k in idx],
             colors=colors[category], text=[text[k] for k in idx],
             hover=[hover[k] for k in idx],
             text_colors="white" if category in dark else "#222",
             customdata=None if customdata is None else [customdata[k] for k in idx],
             name=names[category], pattern="/" if category in hatched else None,
+            text_size=text_size,
         ))
-    return fig
+    return traces
 
 
-def status_tiles(fig: go.Figure, rows: list[str], cols: list[int], statuses: list[str],
-                 text: list[str], hover: list[str], customdata=None) -> go.Figure:
+def status_tiles(rows: list[str], cols: list[int], statuses: list[str],
+                 text: list[str], hover: list[str], customdata=None) -> list[dict]:
     """Cells coloured by status (met, partial, not met, no data, not applicable)."""
-    return category_tiles(fig, rows, cols, statuses, text, hover, colors=STATUS_COLORS,
+    return category_tiles(rows, cols, statuses, text, hover, colors=STATUS_COLORS,
                           names=STATUS_NAMES, dark=("met", "not_met"), hatched=("no_data",),
                           customdata=customdata)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,6 +13,7 @@ from indicators.charts.base import (
     STATUS_COLORS,
     STATUS_NAMES,
     base_layout,
+    figure,
     percent,
     plain_text_figure,
     status_tiles,
@@ -30,14 +34,22 @@ def status_share_bars(by_year: pd.DataFrame, title: str) -> go.Figure:
     """
     years = sorted(by_year["period"].unique())
     labels = [period_label(p) for p in years]
-    fig = go.Figure()
+    # the count and share of each status per year, in one pass over the frame
+    at = {p: k for k, p in enumerate(years)}
+    count = {status: [0] * len(years) for status in SHOWN}
+    share = {status: [math.nan] * len(years) for status in SHOWN}
+    for period, status, n, part in zip(by_year["period"], by_year["status"], by_year["count"],
+                                       by_year["share"].astype(float).to_numpy()):
+        if status in count:
+            count[status][at[period]] = 0 if pd.isna(n) else int(n)
+            share[status][at[period]] = part
+    traces = []
     for status in SHOWN:
-        part = by_year[by_year["status"] == status].set_index("period").reindex(years)
-        counts = part["count"].fillna(0).astype(int)
-        shares = part["share"].astype(float)
-        fig.add_trace(go.Bar(
+        counts, shares = count[status], np.array(share[status], dtype=float)
+        traces.append(dict(
+            type="bar",
             x=labels,
-            y=(shares * 100).fillna(0),
+            y=np.where(np.isnan(shares), 0.0, shares * 100),
             name=STATUS_NAMES[status],
             marker=dict(color=STATUS_COLORS[status], line=dict(color="#888", width=0.5),
                         pattern=dict(shape="/", fgcolor="#9a9a9a", size=6)
@@ -51,13 +63,13 @@ def status_share_bars(by_year: pd.DataFrame, title: str) -> go.Figure:
                        for y, n, s in zip(labels, counts, shares)],
             hoverinfo="text",
         ))
-    fig.update_layout(barmode="stack", bargap=0.35,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"))
-    fig.update_yaxes(title_text="Доля школ, %", range=[0, 100], ticksuffix=" %", gridcolor="#eee")
-    fig.update_xaxes(title_text="Учебный год", type="category")
-    base_layout(fig, title, height=420)
-    fig.update_layout(margin=dict(t=110))
-    return fig
+    return figure(traces, base_layout(
+        title, height=420, barmode="stack", bargap=0.35,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
+        yaxis=dict(title=dict(text="Доля школ, %"), range=[0, 100], ticksuffix=" %", gridcolor="#eee"),
+        xaxis=dict(title=dict(text="Учебный год"), type="category"),
+        margin=dict(t=110),
+    ))
 
 
 @plain_text_figure
@@ -70,11 +82,12 @@ def ranking_bars(ranking: pd.DataFrame, title: str) -> go.Figure:
     data = ranking.iloc[::-1]  # Plotly draws the first row at the bottom
     labels = [wrap(_shorten(t, 70), 40) for t in data["label"]]
     base = data[list(SHOWN)].sum(axis=1).replace(0, float("nan"))
-    fig = go.Figure()
+    custom = data[["indicator_id"]].to_numpy()
+    traces = []
     for status in SHOWN:
         share = data[status] / base
-        fig.add_trace(go.Bar(
-            y=labels, x=(share * 100).fillna(0), orientation="h", name=STATUS_NAMES[status],
+        traces.append(dict(
+            type="bar", y=labels, x=(share * 100).fillna(0), orientation="h", name=STATUS_NAMES[status],
             marker=dict(color=STATUS_COLORS[status], line=dict(color="#888", width=0.5),
                         pattern=dict(shape="/", fgcolor="#9a9a9a", size=6)
                         if status == "no_data" else None),
@@ -83,15 +96,15 @@ def ranking_bars(ranking: pd.DataFrame, title: str) -> go.Figure:
             textfont=dict(color="white" if status in ("met", "not_met") else "#222"),
             hovertext=[f"<b>{t}</b><br>{STATUS_NAMES[status]}: {n} шк. ({percent(s)})"
                        for t, n, s in zip(data["label"], data[status], share)],
-            hoverinfo="text", customdata=data[["indicator_id"]].to_numpy(),
+            hoverinfo="text", customdata=custom,
         ))
-    fig.update_layout(barmode="stack", bargap=0.25,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"))
-    fig.update_xaxes(title_text="Доля школ, %", range=[0, 100], ticksuffix=" %", gridcolor="#eee")
-    fig.update_yaxes(title_text=None, automargin=True, type="category")
-    base_layout(fig, title, height=max(360, 46 * len(data) + 150))
-    fig.update_layout(margin=dict(t=110))
-    return fig
+    return figure(traces, base_layout(
+        title, height=max(360, 46 * len(data) + 150), barmode="stack", bargap=0.25,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
+        xaxis=dict(title=dict(text="Доля школ, %"), range=[0, 100], ticksuffix=" %", gridcolor="#eee"),
+        yaxis=dict(automargin=True, type="category"),
+        margin=dict(t=110),
+    ))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -112,10 +125,10 @@ def status_matrix(statuses: pd.DataFrame, title: str) -> go.Figure:
             zip(data["status"], data["score_sum"], data["max_sum"])]
     hover = [f"<b>{n}</b><br>{period_label(p)}: {STATUS_NAMES[st]}<br>Балл: {t}"
              for n, p, st, t in zip(data["name"], data["period"], data["status"], text)]
-    fig = status_tiles(go.Figure(), list(data["short_name"]),
-                       [years.index(p) for p in data["period"]], list(data["status"]),
-                       text, hover, customdata=[[u] for u in data["org_unit_id"]])
-    return tile_layout(fig, [period_label(p) for p in years], rows, title, top=120)
+    traces = status_tiles(list(data["short_name"]), [years.index(p) for p in data["period"]],
+                          list(data["status"]), text, hover,
+                          customdata=[[u] for u in data["org_unit_id"]])
+    return figure(traces, tile_layout([period_label(p) for p in years], rows, title, top=120))
 
 
 _STATUS_ORDER = {"not_met": 0, "no_data": 1, "partial": 2, "met": 3, "not_applicable": 4}

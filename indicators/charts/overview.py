@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts.base import (
+    CIVIDIS,
     LEVEL_COLORS,
     NO_DATA_TEXT,
     add_gap,
     base_layout,
+    figure,
     gap_rows,
     percent,
     plain_text_figure,
@@ -31,9 +34,9 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
     data = frame.copy()
     data["sort"] = data["compliance"].fillna(-1)
     data = data.sort_values(["sort", "short_name"], ascending=[True, False])
-    value = data["compliance"].fillna(0) * 100
-    no_data = data["compliance"].isna()
-    value[no_data] = 100  # a full-width pale bar marks "no data"
+    share = data["compliance"].to_numpy(dtype=float, na_value=np.nan)
+    no_data = np.isnan(share)
+    value = np.where(no_data, 100.0, share * 100)  # a full-width pale bar marks "no data"
     colors = [LEVEL_COLORS.get(level, LEVEL_COLORS["no_data"]) for level in data["level"]]
     text = [
         (LEVEL_LABELS[lv].lower() if lv == "not_applicable" else NO_DATA_TEXT) if nd
@@ -45,32 +48,35 @@ def compliance_bars(frame: pd.DataFrame, title: str, thresholds: Thresholds = Th
         f"<br>Уровень: {LEVEL_LABELS.get(lv, lv)}"
         for name, c, done, lv in zip(data["name"], data["compliance"], data["completeness"], data["level"])
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=value,
-            y=data["short_name"],
-            orientation="h",
-            marker=dict(color=colors, line=dict(color="#555", width=[1 if nd else 0 for nd in no_data])),
-            text=text,
-            textposition="inside",
-            insidetextanchor="end",
-            textfont=dict(color=["#222" if nd or lv in ("medium", "no_data") else "white"
-                                 for nd, lv in zip(no_data, data["level"])]),
-            hovertext=hover,
-            hoverinfo="text",
-            customdata=data[["org_unit_id"]].to_numpy() if "org_unit_id" in data else None,
-        )
+    bars = dict(
+        type="bar",
+        x=value,
+        y=data["short_name"],
+        orientation="h",
+        marker=dict(color=colors, line=dict(color="#555", width=[1 if nd else 0 for nd in no_data])),
+        text=text,
+        textposition="inside",
+        insidetextanchor="end",
+        textfont=dict(color=["#222" if nd or lv in ("medium", "no_data") else "white"
+                             for nd, lv in zip(no_data, data["level"])]),
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=data["org_unit_id"].to_numpy(dtype=object).reshape(-1, 1) if "org_unit_id" in data else None,
     )
-    for share, label in ((thresholds.medium, "средний"), (thresholds.high, "высокий")):
-        fig.add_vline(x=share * 100, line=dict(color="#444", dash="dot", width=1),
-                      annotation_text=f"{label} от {percent(share)}", annotation_position="top",
-                      annotation_font_size=12)
+    # the level thresholds as dotted lines across the plot, named on top (Plotly's add_vline)
+    marks = [(share * 100, f"{label} от {percent(share)}")
+             for share, label in ((thresholds.medium, "средний"), (thresholds.high, "высокий"))]
     rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
-    add_gap(fig, gap)
-    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 100], ticksuffix=" %",
-                     gridcolor="#eee")
-    fig.update_yaxes(title_text=None, automargin=True, categoryorder="array", categoryarray=rows)
-    return base_layout(fig, title, height=max(320, 34 * len(rows) + 130))
+    return figure(add_gap([bars], gap), base_layout(
+        title, height=max(320, 34 * len(rows) + 130),
+        shapes=[dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                     line=dict(color="#444", dash="dot", width=1)) for x, _ in marks],
+        annotations=[dict(text=text, x=x, xref="x", y=1, yref="y domain", xanchor="center",
+                          yanchor="bottom", showarrow=False, font=dict(size=12)) for x, text in marks],
+        xaxis=dict(title=dict(text="Соответствие критериям, %"), range=[0, 100], ticksuffix=" %",
+                   gridcolor="#eee"),
+        yaxis=dict(automargin=True, categoryorder="array", categoryarray=rows),
+    ))
 
 
 @plain_text_figure
@@ -81,8 +87,11 @@ def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
     compliance.  Cells with no data are hatched and say «нет данных», distinct from a dark 0 %.
     Clicking a cell opens the school's profile.
     """
-    crit = frame.drop_duplicates("criterion").sort_values("criterion_ord")["criterion"].tolist()
-    units = frame.drop_duplicates("short_name")["short_name"].tolist()
+    first_ord: dict = {}   # each criterion's order, from its first row (a drop_duplicates, faster)
+    for c, o in zip(frame["criterion"], frame["criterion_ord"]):
+        first_ord.setdefault(c, o)
+    crit = sorted(first_ord, key=first_ord.get)
+    units = list(dict.fromkeys(frame["short_name"]))
     col = [crit.index(c) for c in frame["criterion"]]
     value = frame["compliance"].astype(float) * 100
     has = value.notna().to_numpy()
@@ -93,20 +102,20 @@ def criteria_heatmap(frame: pd.DataFrame, title: str) -> go.Figure:
     def pick(seq, keep):
         return [x for x, k in zip(seq, keep) if k]
 
-    fig = go.Figure(tile_trace(
+    traces = [tile_trace(
         pick(frame["short_name"], has), pick(col, has), colors=pick(value, has),
         text=[percent(v / 100) for v in pick(value, has)],
         text_colors=["white" if v < 55 else "#222" for v in pick(value, has)],
-        hover=pick(hover, has), customdata=pick(custom, has), colorscale="Cividis",
+        hover=pick(hover, has), customdata=pick(custom, has), colorscale=CIVIDIS,
         colorbar=dict(title=dict(text="Соответствие, %", side="right"), ticksuffix=" %", len=0.8),
-    ))
+    )]
     if not has.all():
-        fig.add_trace(tile_trace(
+        traces.append(tile_trace(
             pick(frame["short_name"], ~has), pick(col, ~has), colors="#F2F2F2",
             text=[NO_DATA_TEXT] * int((~has).sum()), hover=pick(hover, ~has),
             customdata=pick(custom, ~has), name=NO_DATA_TEXT, pattern="/",
         ))
-    return tile_layout(fig, [wrap(c, 28) for c in crit], units, title, row_height=32, top=140)
+    return figure(traces, tile_layout([wrap(c, 28) for c in crit], units, title, row_height=32, top=140))
 
 
 # -- the tables behind the charts --------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, gap_rows, percent, plain_text_figure
+from indicators.charts.base import LEVEL_COLORS, add_gap, base_layout, figure, gap_rows, percent, plain_text_figure
 from indicators.words import LEVEL_LABELS, plural
 
 LABELS_AT = 104   # where the column of numbers and levels starts, right of 100 %
@@ -20,10 +20,9 @@ def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
     value = data["compliance"].fillna(0) * 100
     words = [f"{percent(c)} · {LEVEL_LABELS.get(lv, lv)}" if pd.notna(c) else "нет данных"
              for c, lv in zip(data["compliance"], data["level"])]
-    fig = go.Figure()
-    fig.add_bar(
-        x=value, y=data["short_name"], orientation="h", name="Школы (сводно)",
-        marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in data["level"]],
+    bars = dict(
+        type="bar", x=value, y=data["short_name"], orientation="h", name="Школы (сводно)",
+        marker=dict(color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in data["level"]]),
         text=words, textposition="none",
         customdata=data[["org_unit_id"]].to_numpy(),
         hovertext=[f"<b>{n}</b><br>Школы: {percent(c)}<br>Управление: {percent(d)}<br>"
@@ -32,23 +31,25 @@ def municipality_bars(frame: pd.DataFrame, title: str) -> go.Figure:
                                             data["units_submitted"], data["units"])],
         hoverinfo="text",
     )
-    fig.add_scatter(
-        x=data["department"] * 100, y=data["short_name"], mode="markers", name="Управление образования",
+    diamonds = dict(
+        type="scatter", x=data["department"] * 100, y=data["short_name"], mode="markers",
+        name="Управление образования",
         marker=dict(symbol="diamond", size=12, color="#222", line=dict(color="white", width=1)),
         customdata=data[["org_unit_id"]].to_numpy(), hoverinfo="skip", cliponaxis=False,
     )
-    fig.add_scatter(x=[LABELS_AT] * len(data), y=data["short_name"], mode="text", text=words,
-                    textposition="middle right", cliponaxis=False, hoverinfo="skip",
-                    showlegend=False, textfont=dict(size=12))
+    numbers = dict(type="scatter", x=[LABELS_AT] * len(data), y=data["short_name"], mode="text",
+                   text=words, textposition="middle right", cliponaxis=False, hoverinfo="skip",
+                   showlegend=False, textfont=dict(size=12))
     rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
-    add_gap(fig, gap)
     # past 100, so that a diamond at 100 % is drawn whole (it was cut in half), then the words
     ticks = [0, 20, 40, 60, 80, 100]
-    fig.update_xaxes(title_text="Соответствие критериям, %", range=[0, 136], tickvals=ticks,
-                     ticktext=[percent(t / 100) for t in ticks], gridcolor="#eee")
-    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows)
-    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), bargap=0.25)
-    return base_layout(fig, title, height=max(360, 30 * len(rows) + 160))
+    return figure(add_gap([bars, diamonds, numbers], gap), base_layout(
+        title, height=max(360, 30 * len(rows) + 160),
+        xaxis=dict(title=dict(text="Соответствие критериям, %"), range=[0, 136], tickvals=ticks,
+                   ticktext=[percent(t / 100) for t in ticks], gridcolor="#eee"),
+        yaxis=dict(automargin=True, categoryorder="array", categoryarray=rows),
+        legend=dict(orientation="h", y=-0.12, x=0), bargap=0.25,
+    ))
 
 
 def municipality_table(frame: pd.DataFrame) -> pd.DataFrame:

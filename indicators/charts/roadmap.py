@@ -10,6 +10,7 @@ from indicators.charts.base import (
     add_gap,
     base_layout,
     category_tiles,
+    figure,
     gap_rows,
     percent,
     plain_text_figure,
@@ -65,21 +66,19 @@ def timeline(history: pd.DataFrame, events: pd.DataFrame, title: str) -> go.Figu
              + (f"<br>срок: {d:%d.%m.%Y}" if hasattr(d, "strftime") else "")
              + ("<br><b>просрочено</b>" if x else "")
              for e, p, s, d, x in zip(data["event_id"], data["period"], status, data["due"], late)]
-    fig = category_tiles(go.Figure(), [label[e] for e in data["event_id"]],
-                         [years.index(p) for p in data["period"]], category, text, hover,
-                         colors=EVENT_COLORS, names=EVENT_NAMES, dark=("done", "not_done", OVERDUE),
-                         hatched=("none",))
-    fig = tile_layout(fig, [period_label(p) for p in years], rows, title, row_height=44, top=120)
-    fig.update_traces(textfont_size=12)
-    return fig
+    traces = category_tiles([label[e] for e in data["event_id"]],
+                            [years.index(p) for p in data["period"]], category, text, hover,
+                            colors=EVENT_COLORS, names=EVENT_NAMES, dark=("done", "not_done", OVERDUE),
+                            hatched=("none",), text_size=12)
+    return figure(traces, tile_layout([period_label(p) for p in years], rows, title, row_height=44, top=120))
 
 
 @plain_text_figure
 def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
     """Share of the school-level events each school has done this year, best on top."""
     data = by_school.iloc[::-1]
-    fig = go.Figure(go.Bar(
-        x=data["execution"] * 100, y=data["short_name"], orientation="h",
+    bars = dict(
+        type="bar", x=data["execution"] * 100, y=data["short_name"], orientation="h",
         marker=dict(color=STATUS_COLORS["met"]),
         text=[f"{percent(e)} ({d} из {c})" for e, d, c in zip(data["execution"], data["done"],
                                                               data["counted"])],
@@ -87,14 +86,14 @@ def school_execution(by_school: pd.DataFrame, title: str) -> go.Figure:
         hovertext=[f"<b>{n}</b><br>Выполнено: {d} из {c} ({percent(e)})"
                    for n, d, c, e in zip(data["name"], data["done"], data["counted"], data["execution"])],
         hoverinfo="text", customdata=data[["org_unit_id"]].to_numpy(),
-    ))
+    )
     rows, gap = gap_rows(list(data["short_name"]), data.get("left_out"))
-    add_gap(fig, gap)
-    fig.update_xaxes(title_text="Выполнено мероприятий, %", range=[0, 118], ticksuffix=" %",
-                     gridcolor="#eee")
-    fig.update_yaxes(title_text=None, automargin=True, type="category", categoryorder="array",
-                     categoryarray=rows)
-    return base_layout(fig, title, height=max(300, 32 * len(rows) + 130))
+    return figure(add_gap([bars], gap), base_layout(
+        title, height=max(300, 32 * len(rows) + 130),
+        xaxis=dict(title=dict(text="Выполнено мероприятий, %"), range=[0, 118], ticksuffix=" %",
+                   gridcolor="#eee"),
+        yaxis=dict(automargin=True, type="category", categoryorder="array", categoryarray=rows),
+    ))
 
 
 def timeline_table(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

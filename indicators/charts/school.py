@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, base_layout, percent, plain_text_figure, wrap
+from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, base_layout, figure, percent, plain_text_figure, wrap
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, period_label
 
 _STAGE_COLORS = {
@@ -28,63 +28,65 @@ def history_bars(history: pd.DataFrame, title: str) -> go.Figure:
               for c, lv in zip(history["compliance"], history["level"])]
     ticks = [f"<b>{y}</b><br>{s}<br><span style='color:#555'>среднее {percent(m)}</span>"
              for y, s, m in zip(years, school, history["municipal"])]
-    fig = go.Figure(go.Bar(
-        x=years, y=history["compliance"].fillna(0) * 100, name="Школа",
-        marker_color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in history["level"]],
+    bars = dict(
+        type="bar", x=years, y=history["compliance"].fillna(0) * 100, name="Школа",
+        marker=dict(color=[LEVEL_COLORS.get(lv, LEVEL_COLORS["no_data"]) for lv in history["level"]]),
         text=school, textposition="none",
         hovertemplate="%{x}: %{text}<extra>Школа</extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=years, y=history["municipal"] * 100, name="Среднее по муниципалитету",
+    )
+    municipal = dict(
+        type="scatter", x=years, y=history["municipal"] * 100, name="Среднее по муниципалитету",
         mode="lines+markers", line=dict(color="#333", dash="dash"),
         hovertemplate="%{x}: %{y:.0f} %<extra>Муниципалитет</extra>",
+    )
+    return figure([bars, municipal], base_layout(
+        title, height=460,
+        yaxis=dict(title=dict(text="Соответствие, %"), range=[0, 105], ticksuffix=" %"),
+        xaxis=dict(type="category", tickvals=years, ticktext=ticks),
+        legend=dict(orientation="h", y=-0.32),
     ))
-    fig.update_yaxes(title_text="Соответствие, %", range=[0, 105], ticksuffix=" %")
-    fig.update_xaxes(title_text=None, type="category", tickvals=years, ticktext=ticks)
-    fig.update_layout(legend=dict(orientation="h", y=-0.32))
-    return base_layout(fig, title, height=460)
 
 
 @plain_text_figure
 def criteria_compare(frame: pd.DataFrame, title: str) -> go.Figure:
     """Per group of criteria: the school beside the municipal average."""
     labels = [wrap(c, 40) for c in frame["criterion"]]
-    fig = go.Figure()
-    for column, name, color in (("school", "Школа", "#0072B2"),
-                                ("municipal", "Среднее по муниципалитету", "#B8B8B8")):
-        fig.add_trace(go.Bar(
-            y=labels, x=frame[column].fillna(0) * 100, name=name, orientation="h",
-            marker_color=color, text=[percent(v) for v in frame[column]], textposition="outside",
-            hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
-        ))
-    fig.update_xaxes(title_text="Соответствие, %", range=[0, 115], ticksuffix=" %")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
-    return base_layout(fig, title, height=160 + 90 * len(frame))
+    traces = [dict(
+        type="bar", y=labels, x=frame[column].fillna(0) * 100, name=name, orientation="h",
+        marker=dict(color=color), text=[percent(v) for v in frame[column]], textposition="outside",
+        hovertemplate="%{y}<br>" + name + ": %{text}<extra></extra>",
+    ) for column, name, color in (("school", "Школа", "#0072B2"),
+                                  ("municipal", "Среднее по муниципалитету", "#B8B8B8"))]
+    return figure(traces, base_layout(
+        title, height=160 + 90 * len(frame),
+        xaxis=dict(title=dict(text="Соответствие, %"), range=[0, 115], ticksuffix=" %"),
+        yaxis=dict(autorange="reversed", automargin=True),
+        barmode="group", legend=dict(orientation="h", y=-0.25),
+    ))
 
 
 @plain_text_figure
 def cycle_strip(stages: pd.DataFrame, title: str) -> go.Figure:
     """The seven stages left to right, each coloured and named by its status; the first break
     is outlined and marked «разрыв»."""
-    fig = go.Figure()
+    shapes, notes = [], []
     for row in stages.itertuples():
         x0 = row.stage_no - 1
-        fig.add_shape(type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=0, y1=1,
-                      fillcolor=_STAGE_COLORS[row.status],
-                      line=dict(color="#000" if row.is_break else "#fff", width=4 if row.is_break else 1))
+        shapes.append(dict(
+            type="rect", x0=x0 + 0.04, x1=x0 + 0.96, y0=0, y1=1, fillcolor=_STAGE_COLORS[row.status],
+            line=dict(color="#000" if row.is_break else "#fff", width=4 if row.is_break else 1)))
         dark = row.status in ("present", "missing")
-        fig.add_annotation(
+        notes.append(dict(
             x=x0 + 0.5, y=0.5, showarrow=False,
             text=f"<b>{wrap(row.label, 9)}</b><br>{STAGE_STATUS_LABELS[row.status]}"
                  + ("<br><b>РАЗРЫВ</b>" if row.is_break else ""),
             font=dict(color="white" if dark else "#222", size=11),
-        )
-    fig.update_xaxes(visible=False, range=[0, 7])
-    fig.update_yaxes(visible=False, range=[0, 1])
-    base_layout(fig, title, height=220)
-    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
-    return fig
+        ))
+    return figure([], base_layout(
+        title, height=220, shapes=shapes, annotations=notes,
+        xaxis=dict(visible=False, range=[0, 7]), yaxis=dict(visible=False, range=[0, 1]),
+        margin=dict(l=10, r=10, t=60, b=10),
+    ))
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import ui
 from indicators import charts
 from indicators.text import markdown_text
 from indicators.views.common import best_and_last_words
-from indicators.views.overview import overview
+from indicators.views.overview import municipality_years, overview_of
 from indicators.views.region import region_overview
 from indicators.words import LEVEL_LABELS, LEVELS, counted
 
@@ -37,7 +37,9 @@ if scope.region_wide:  # the whole region: its municipalities compared, each ope
              hint="Щёлкните по муниципалитету, чтобы открыть его школы. Ромб — собственные показатели "
                   "управления образования. Полный список — в таблице под графиком.")
     st.stop()
-data = ui.view(overview, scope, ui.thresholds())
+# Every year of the municipality at once (two statements); each year shown is a slice of it.
+data = ui.cached(overview_of, ui.view(municipality_years, scope.municipality_id, scope.direction, scope.periods,
+                                      ui.thresholds()), scope)
 muni, dept = data.municipality, data.department
 by_level, levels, not_submitted = data.by_level, data.levels, data.not_submitted
 if (own := ui.reach().school_ids) is not None:  # a school's operator: its own school, no other's name

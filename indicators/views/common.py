@@ -94,14 +94,15 @@ def roadmaps(db: Database, municipality_id: str) -> pd.DataFrame:
 # keeps the events the unit reports on.
 _LINKS_SQL = """
     maps AS (
-        SELECT r.direction_id, bool_or(r.own) AS own,
+        SELECT p.period, r.direction_id, bool_or(r.own) AS own,
                min(CASE WHEN r.own THEN 0 WHEN r.adopted_by = u.parent_id THEN 1 ELSE 2 END) AS depth
         FROM unit_roadmap([$u]) r JOIN org_unit u ON u.id = r.unit_id
-        WHERE (r.year_from IS NULL OR $p >= r.year_from) AND (r.year_to IS NULL OR $p <= r.year_to)
-        GROUP BY r.direction_id
+        JOIN (SELECT unnest($periods::INTEGER[]) AS period) p
+          ON (r.year_from IS NULL OR p.period >= r.year_from) AND (r.year_to IS NULL OR p.period <= r.year_to)
+        GROUP BY p.period, r.direction_id
     ),
     links AS (
-        SELECT l.indicator_id,
+        SELECT m.period, l.indicator_id,
                list({'label': coalesce(d.short_title, d.id) || ' ' || e.number,
                      'responsible': e.responsible, 'own': m.own, 'status': s.status}
                     ORDER BY m.depth, e.direction_id, e.ord) AS links
@@ -109,8 +110,8 @@ _LINKS_SQL = """
         JOIN roadmap_event e ON e.id = l.event_id
         JOIN maps m ON m.direction_id = e.direction_id
         JOIN direction d ON d.id = e.direction_id
-        LEFT JOIN event_status s ON s.event_id = e.id AND s.org_unit_id = $u AND s.period = $p
-        GROUP BY l.indicator_id
+        LEFT JOIN event_status s ON s.event_id = e.id AND s.org_unit_id = $u AND s.period = m.period
+        GROUP BY m.period, l.indicator_id
     )"""
 
 
@@ -131,31 +132,40 @@ def unit_indicators(db: Database, unit_id: str, period: int,
 
     No data, not met and not applicable are three different statuses, never a silent zero.
     """
+    return unit_indicator_years(db, unit_id, [period], direction).drop(columns=["period"])
+
+
+def unit_indicator_years(db: Database, unit_id: str, periods_: list[int],
+                         direction: str | None = None) -> pd.DataFrame:
+    """:func:`unit_indicators` for several school years at once (a ``period`` column added):
+    one statement, so that a page can hold every year of a unit and show any of them."""
     frame = db.read(
         f"""
         WITH {_LINKS_SQL}
-        SELECT i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
+        SELECT x.period, i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
                a.score, coalesce(a.not_applicable, FALSE) AS na, a.evidence_url, a.comment,
                value_status(a.score, i.max_score, a.not_applicable) AS status,
                coalesce(y.indicator_id IS NOT NULL AND a.score = 0 AND b.score = 0
                         AND NOT a.not_applicable AND NOT b.not_applicable, FALSE) AS gap,
                u.kind, k.links
-        FROM applicable_indicator([$u], [$p]) x
+        FROM applicable_indicator([$u], $periods::INTEGER[]) x
         JOIN org_unit u ON u.id = x.org_unit_id
         JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
         LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
-                              AND a.period = $p
-        LEFT JOIN applicable_indicator([$u], [$p - 1]) y ON y.indicator_id = i.id
+                              AND a.period = x.period
+        LEFT JOIN applicable_indicator([$u], [p - 1 FOR p IN $periods::INTEGER[]]) y
+               ON y.indicator_id = i.id AND y.period = x.period - 1
         LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
-                              AND b.period = $p - 1
-        LEFT JOIN links k ON k.indicator_id = i.id
+                              AND b.period = x.period - 1
+        LEFT JOIN links k ON k.indicator_id = i.id AND k.period = x.period
         WHERE ($d IS NULL OR i.direction_id = $d)
-        ORDER BY i.ord, i.id
+        ORDER BY x.period, i.ord, i.id
         """,
-        {"u": unit_id, "p": int(period), "d": direction},
+        {"u": unit_id, "periods": sorted({int(p) for p in periods_}), "d": direction},
     )
     return pd.DataFrame({
+        "period": frame["period"],
         "Код": frame["code"],
         "Показатель": frame["title"],
         "Группа критериев": frame["criterion"],
@@ -195,6 +205,6 @@ def linked_events(db: Database, unit_id: str, period: int) -> dict[str, str]:
     Only the events the unit reports on that year (of the roadmaps it or its municipality or
     region adopted)."""
     frame = db.read(f"WITH {_LINKS_SQL} SELECT k.indicator_id, u.kind, k.links FROM links k, org_unit u "
-                    "WHERE u.id = $u", {"u": unit_id, "p": int(period)})
+                    "WHERE u.id = $u", {"u": unit_id, "periods": [int(period)]})
     words = {code: _link_words(kind, links) for code, kind, links in frame.itertuples(index=False)}
     return {code: text for code, text in sorted(words.items()) if text}

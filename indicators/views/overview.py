@@ -10,7 +10,7 @@ from indicators.measures.compliance import level_counts
 from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
-from indicators.views.common import best_and_last, unit_indicators
+from indicators.views.common import available_periods, best_and_last, unit_indicator_years
 from indicators.views.scope import Scope
 from indicators.words import LEVELS
 
@@ -30,16 +30,33 @@ class Overview:
     thresholds: Thresholds             # the level bands the figures were computed with
 
 
-def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> Overview:
-    """The year's figures for the municipality; the scope's schools and levels narrow the
-    school charts (empty = all), while the municipal figures always cover every school.
+@dataclass(frozen=True)
+class MunicipalityYears:
+    """Every school year of one municipality, read at once (two statements): a head of
+    department browses the years, and each one after the first is then a slice, no query."""
+    every: pd.DataFrame        # scope_compliance by criterion with totals, every year
+    department: pd.DataFrame   # the department's indicator table, every year (``period``)
+    thresholds: Thresholds
 
-    Two statements: the schools, the department and their pool, in total and per criterion;
-    the department's indicators."""
-    period, municipality_id, direction = scope.period, scope.municipality_id, scope.direction
+
+def municipality_years(db: Database, municipality_id: str, direction: str | None,
+                       periods: tuple[int, ...], thresholds: Thresholds | None = None) -> MunicipalityYears:
+    """The municipality's schools, department and pool, in total and per criterion, and the
+    department's own indicators, for every school year in ``periods``."""
     t = thresholds or Thresholds.from_db(db)
-    every = scope_compliance(db, [period], parent_id=municipality_id, by="criterion", totals=True,
-                             direction=direction, thresholds=t)
+    years = list(periods) or available_periods(db)
+    return MunicipalityYears(
+        every=scope_compliance(db, years, parent_id=municipality_id, by="criterion", totals=True,
+                               direction=direction, thresholds=t),
+        department=unit_indicator_years(db, municipality_id, years, direction),
+        thresholds=t)
+
+
+def overview_of(years: MunicipalityYears, scope: Scope) -> Overview:
+    """The scope's year of the municipality: the scope's schools and levels narrow the school
+    charts (empty = all), while the municipal figures always cover every school."""
+    period = scope.period
+    every = years.every[years.every["period"] == period]
     total = every[every["criterion_id"].isna()].drop(columns=["criterion_id", "criterion", "criterion_ord"])
     all_schools = of_role(total, "school").drop(columns=["kind", "units", "units_submitted"])
     schools = _narrow(all_schools, scope.school_ids, scope.levels)
@@ -50,6 +67,7 @@ def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -
         columns=["kind", "units", "units_submitted"])
     by_crit = by_crit[by_crit["org_unit_id"].isin(shown["org_unit_id"])].reset_index(drop=True)
     expected = all_schools[all_schools["expected"] > 0]
+    department = years.department
     return Overview(
         period=period,
         municipality=muni.iloc[0] if len(muni) else pd.Series(dtype=object),
@@ -62,9 +80,18 @@ def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -
                   .reset_index(drop=True) for lv in LEVELS},
         not_submitted=expected[expected["assessed"] == 0][["org_unit_id", "name", "short_name"]]
         .reset_index(drop=True),
-        department_indicators=unit_indicators(db, municipality_id, period, direction),
-        thresholds=t,
+        department_indicators=department[department["period"] == period].drop(columns=["period"])
+        .reset_index(drop=True),
+        thresholds=years.thresholds,
     )
+
+
+def overview(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> Overview:
+    """The year's figures for the municipality (:func:`overview_of` of
+    :func:`municipality_years`; the page caches the two apart)."""
+    years = scope.periods or (scope.period,)
+    return overview_of(municipality_years(db, scope.municipality_id, scope.direction, years, thresholds),
+                       scope)
 
 
 def _narrow(frame: pd.DataFrame, school_ids: tuple[str, ...], levels: tuple[str, ...]) -> pd.DataFrame:

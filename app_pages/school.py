@@ -6,16 +6,18 @@ import ui
 from indicators import charts
 from indicators.text import markdown_text
 from indicators.views.council import school_recommendation
-from indicators.views.school import combine, municipal_part, school_part
+from indicators.views.school import combine, municipal_years, school_years
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
 
 scope = ui.scope()
 school_id = ui.pick_school(scope)
 municipality = scope.municipal()  # one school's profile: the sidebar's choice of schools aside
-# The school alone (a new school costs one school's work) beside its municipality's averages
-# (computed once per municipality and year, whichever school is shown).
-data = ui.cached(combine, ui.view(school_part, municipality, school_id, ui.thresholds()),
-                 ui.view(municipal_part, municipality, ui.thresholds()))
+# The school alone, every year (a new school costs one school's work), beside its
+# municipality's averages (read once per municipality, whichever school is shown); the year
+# shown is a slice of the two.
+data = ui.cached(combine, ui.view(school_years, school_id, scope.direction, scope.periods, ui.thresholds()),
+                 ui.view(municipal_years, scope.municipality_id, scope.direction, scope.periods, ui.thresholds()),
+                 scope.period)
 
 st.title(markdown_text(data.name))
 st.caption(f"Профиль школы · {scope.year} учебный год · {markdown_text(scope.municipality_name)}")

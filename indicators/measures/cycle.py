@@ -25,6 +25,15 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
     Columns: org_unit_id, short_name, stage, stage_no (1..7), expected, assessed, score_sum,
     max_sum, status, is_break (the first stage that is missing or has no data).
     """
+    return stage_status_years(db, [period], kind=kind, direction=direction, parent_id=parent_id,
+                              unit_id=unit_id).drop(columns=["period"])
+
+
+def stage_status_years(db: Database, periods: list[int], *, kind: str = "school",
+                       direction: str | None = None, parent_id: str | None = None,
+                       unit_id: str | None = None) -> pd.DataFrame:
+    """:func:`stage_status` for several school years in one statement (a ``period`` column
+    first): a page can hold a unit's every year and show any."""
     stage_rows = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
     sql = f"""
     WITH {summary_sql(["stage"])},
@@ -35,20 +44,20 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
           CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
                WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
                ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
-        FROM (SELECT * EXCLUDE (period) FROM agg) a JOIN stages s USING (stage)
+        FROM agg a JOIN stages s USING (stage)
     ),
     breaks AS (
-        SELECT org_unit_id, min(stage_no) AS break_no FROM st
-        WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id
+        SELECT org_unit_id, period, min(stage_no) AS break_no FROM st
+        WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id, period
     )
-    SELECT st.org_unit_id, u.short_name, st.stage, st.stage_no, st.expected, st.assessed,
+    SELECT st.period, st.org_unit_id, u.short_name, st.stage, st.stage_no, st.expected, st.assessed,
            st.score_sum, st.max_sum, st.status, coalesce(st.stage_no = b.break_no, FALSE) AS is_break
     FROM st JOIN org_unit u ON u.id = st.org_unit_id
-    LEFT JOIN breaks b USING (org_unit_id)
-    ORDER BY u.ord, u.name, st.stage_no
+    LEFT JOIN breaks b USING (org_unit_id, period)
+    ORDER BY st.period, u.ord, u.name, st.stage_no
     """
     params = {"kind": kind, "direction": direction, "parent": parent_id, "region": None,
-              "unit": unit_id, "periods": [int(period)]}
+              "unit": unit_id, "periods": sorted({int(p) for p in periods})}
     return db.read(sql, params)
 
 

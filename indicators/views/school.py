@@ -1,9 +1,11 @@
 """Школа: one school's profile: its years, its criteria against the municipality, its cycle.
 
-Split in two so that a new school costs the work of one school: :func:`school_part` reads the
-school alone (three statements), :func:`municipal_part` the municipality's averages, computed
-once per municipality and year and shared by every school of it; :func:`combine` puts them
-together.  The page caches each part on its own; :func:`school_profile` is the three in one.
+Split in two so that a new school costs the work of one school: :func:`school_years` reads the
+school alone, every school year at once (three statements), :func:`municipal_years` its
+municipality's averages, every year at once (one statement), computed once per municipality
+and shared by every school of it; :func:`combine` puts them together for the year shown — a
+slice, so another year of the same school asks DuckDB nothing.  The page caches each part on
+its own; :func:`school_profile` is the three in one.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.measures.cycle import stage_status
+from indicators.measures.cycle import stage_status_years
 from indicators.measures.facts import finish, query_params, summed
 from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
-from indicators.views.common import available_periods, unit_indicators
+from indicators.views.common import available_periods, unit_indicator_years
 from indicators.views.scope import Scope
 from indicators.words import STAGE_LABELS
 
@@ -39,22 +41,23 @@ class SchoolProfile:
 
 
 @dataclass(frozen=True)
-class SchoolPart:
-    """What only the school has: its years, its criteria and stages this year, its values."""
+class SchoolYears:
+    """What only the school has, every school year: its compliance, per criterion, its cycle
+    stages, its indicator table and which years are accepted (locked)."""
     school_id: str
     name: str
-    history: pd.DataFrame
-    by_criterion: pd.DataFrame   # criterion_id, criterion, ord, school
-    stages: pd.DataFrame
-    indicators: pd.DataFrame
-    locked: bool
+    history: pd.DataFrame        # one row per year (HISTORY_COLUMNS)
+    by_criterion: pd.DataFrame   # period, criterion_id, criterion, ord, school
+    stages: pd.DataFrame         # period + stage_status columns
+    indicators: pd.DataFrame     # period + unit_indicators columns
+    locked: frozenset[int]       # the years whose values are accepted
 
 
 @dataclass(frozen=True)
-class MunicipalPart:
-    """The municipality's averages the school is shown against: per year, per criterion."""
+class MunicipalYears:
+    """The municipality's averages the school is shown against: per year, per year and criterion."""
     history: pd.DataFrame        # period, municipal
-    by_criterion: pd.DataFrame   # criterion_id, municipal
+    by_criterion: pd.DataFrame   # period, criterion_id, municipal
 
 
 def school_link_name(db: Database, school_id: str) -> str | None:
@@ -63,15 +66,14 @@ def school_link_name(db: Database, school_id: str) -> str | None:
     return db.scalar("SELECT short_name FROM org_unit WHERE id = ? AND kind = 'school'", [school_id])
 
 
-def school_part(db: Database, scope: Scope, school_id: str,
-                thresholds: Thresholds | None = None) -> SchoolPart:
-    """The school alone in the scope's year and direction: its compliance every year and per
-    criterion this year (one statement over its kept sums), its cycle, its indicator table."""
-    period, direction = scope.period, scope.direction
-    years = list(scope.periods) or available_periods(db)
+def school_years(db: Database, school_id: str, direction: str | None, periods: tuple[int, ...],
+                 thresholds: Thresholds | None = None) -> SchoolYears:
+    """The school alone, every year in ``periods``: its compliance in total and per criterion
+    (one statement over its kept sums), its cycle (one), its indicator table (one)."""
+    years = list(periods) or available_periods(db)
     params = query_params(db, years, "school", direction, thresholds, unit_id=school_id)
     params = {k: params[k] for k in ("periods", "wanted", "direction", "high", "medium",
-                                     "min_completeness")} | {"u": school_id, "p": int(period)}
+                                     "min_completeness")} | {"u": school_id}
     frame = db.read(f"""
         WITH per_criterion AS ({summed(", criterion_id", "org_unit_id = $u")}),
         agg AS (
@@ -81,49 +83,55 @@ def school_part(db: Database, scope: Scope, school_id: str,
             FROM per_criterion GROUP BY org_unit_id, period
             UNION ALL
             SELECT 'criterion', org_unit_id, period, criterion_id, expected, assessed, score_sum, max_sum
-            FROM per_criterion WHERE period = $p
+            FROM per_criterion
         ),
         {finish(["part", "org_unit_id", "key"])}
         """.replace("SELECT * EXCLUDE (level_base) FROM levelled", """
         SELECT l.* EXCLUDE (level_base), u.name, u.short_name, u.parent_id,
                c.title AS criterion, c.ord,
-               EXISTS (SELECT 1 FROM submission s WHERE s.org_unit_id = $u AND s.period = $p
+               EXISTS (SELECT 1 FROM submission s WHERE s.org_unit_id = $u AND s.period = l.period
                        AND s.status = 'accepted') AS locked
         FROM levelled l JOIN org_unit u ON u.id = l.org_unit_id
         LEFT JOIN criterion c ON c.id = l.key""") + " ORDER BY part DESC, period, ord", params)
-    history = frame[frame["part"] == "year"][HISTORY_COLUMNS].reset_index(drop=True)
+    history = frame[frame["part"] == "year"]
     criteria = (frame[frame["part"] == "criterion"]
                 .rename(columns={"key": "criterion_id", "compliance": "school"})
-                [["criterion_id", "criterion", "ord", "school"]].reset_index(drop=True))
-    stages = stage_status(db, period, direction=direction, unit_id=school_id)
+                [["period", "criterion_id", "criterion", "ord", "school"]].reset_index(drop=True))
+    stages = stage_status_years(db, years, direction=direction, unit_id=school_id)
     stages["label"] = stages["stage"].map(STAGE_LABELS)
     name = frame["name"].iloc[0] if len(frame) else (
         db.scalar("SELECT name FROM org_unit WHERE id = ?", [school_id]) or school_id)
-    return SchoolPart(school_id, name, history, criteria, stages,
-                      unit_indicators(db, school_id, period, direction),
-                      bool(frame["locked"].iloc[0]) if len(frame) else False)
+    return SchoolYears(school_id, name, history[HISTORY_COLUMNS].reset_index(drop=True), criteria, stages,
+                       unit_indicator_years(db, school_id, years, direction),
+                       frozenset(int(p) for p in history.loc[history["locked"], "period"]))
 
 
-def municipal_part(db: Database, scope: Scope, thresholds: Thresholds | None = None) -> MunicipalPart:
-    """The municipality's pooled compliance every year and per criterion in the scope's year
-    (one statement)."""
-    years = list(scope.periods) or available_periods(db)
-    pooled = of_role(scope_compliance(db, years, parent_id=scope.municipality_id, by="criterion",
-                                      totals=True, direction=scope.direction, thresholds=thresholds),
-                     "pooled")
+def municipal_years(db: Database, municipality_id: str, direction: str | None,
+                    periods: tuple[int, ...], thresholds: Thresholds | None = None) -> MunicipalYears:
+    """The municipality's pooled compliance every year, in total and per criterion (one
+    statement)."""
+    years = list(periods) or available_periods(db)
+    pooled = of_role(scope_compliance(db, years, parent_id=municipality_id, by="criterion",
+                                      totals=True, direction=direction, thresholds=thresholds), "pooled")
     every = pooled[pooled["criterion_id"].isna()]
-    crit = pooled[pooled["criterion_id"].notna() & (pooled["period"] == scope.period)]
-    return MunicipalPart(
-        history=every[["period", "compliance"]].rename(columns={"compliance": "municipal"}),
-        by_criterion=crit[["criterion_id", "compliance"]].rename(columns={"compliance": "municipal"}))
+    crit = pooled[pooled["criterion_id"].notna()]
+    return MunicipalYears(
+        history=every[["period", "compliance"]].rename(columns={"compliance": "municipal"})
+        .reset_index(drop=True),
+        by_criterion=crit[["period", "criterion_id", "compliance"]].rename(columns={"compliance": "municipal"})
+        .reset_index(drop=True))
 
 
-def combine(school: SchoolPart, municipal: MunicipalPart) -> SchoolProfile:
-    """The profile the page shows: the school beside its municipality, and what it lacks."""
+def combine(school: SchoolYears, municipal: MunicipalYears, period: int) -> SchoolProfile:
+    """The profile the page shows for ``period``: the school beside its municipality, and what
+    it lacks."""
     history = school.history.merge(municipal.history, on="period", how="left")
-    by_criterion = (school.by_criterion.merge(municipal.by_criterion, on="criterion_id", how="left")
+    by_criterion = (school.by_criterion[school.by_criterion["period"] == period].drop(columns=["period"])
+                    .merge(municipal.by_criterion[municipal.by_criterion["period"] == period]
+                           .drop(columns=["period"]), on="criterion_id", how="left")
                     .sort_values("ord").reset_index(drop=True))
-    table = school.indicators.copy()
+    stages = school.stages[school.stages["period"] == period].drop(columns=["period"]).reset_index(drop=True)
+    table = school.indicators[school.indicators["period"] == period].drop(columns=["period"]).reset_index(drop=True)
     table["Два года подряд не выполняется"] = table["gap"].map({True: "да", False: ""})
     gaps = set(table.loc[table["gap"], "Код"])
     missing = [
@@ -132,8 +140,8 @@ def combine(school: SchoolPart, municipal: MunicipalPart) -> SchoolProfile:
         + (" — второй год подряд" if row["Код"] in gaps else "")
         for _, row in table.iterrows() if row["status"] in ("no_data", "not_met")
     ]
-    return SchoolProfile(school.school_id, school.name, history, by_criterion, school.stages,
-                         table, missing, school.locked)
+    return SchoolProfile(school.school_id, school.name, history, by_criterion, stages,
+                         table, missing, period in school.locked)
 
 
 def school_profile(db: Database, scope: Scope, school_id: str,
@@ -141,4 +149,6 @@ def school_profile(db: Database, scope: Scope, school_id: str,
     """The school ``school_id`` of the scope's municipality, in the scope's year and direction
     (the sidebar's school and level choices don't narrow a single school's profile)."""
     t = thresholds or Thresholds.from_db(db)
-    return combine(school_part(db, scope, school_id, t), municipal_part(db, scope, t))
+    years = scope.periods or tuple(available_periods(db))
+    return combine(school_years(db, school_id, scope.direction, years, t),
+                   municipal_years(db, scope.municipality_id, scope.direction, years, t), scope.period)

@@ -8,9 +8,9 @@ import pytest
 
 from indicators.measures.change import Bands
 from indicators.measures.settings import Thresholds
-from indicators.views.overview import overview
+from indicators.views.overview import municipality_years, overview
 from indicators.views.region import region_overview
-from indicators.views.school import municipal_part, school_part
+from indicators.views.school import municipal_years, school_years
 from indicators.views.scope import Scope
 from indicators.views.trends import region_trends, trends
 
@@ -42,10 +42,15 @@ def test_a_new_year_on_the_overview_trends_and_region_costs_one_or_two_statement
 
 
 def test_a_new_school_costs_one_schools_work(place):
-    """The school's own part is three statements whichever the school; the municipality's
-    averages are one, shared by every school of it (the page caches them apart)."""
+    """The school's own part, every year, is three statements whichever the school; the
+    municipality's averages are one, shared by every school of it (the page caches them
+    apart); a year is then a slice of the two."""
     db, region, muni, schools, t, _ = place
-    scope = Scope(2024, periods=YEARS, region_id=region, municipality_id=muni)
     for school in schools[:3]:
-        assert _counted(db, school_part, scope, school, t) == 3
-    assert _counted(db, municipal_part, scope, t) == 1
+        assert _counted(db, school_years, school, None, YEARS, t) == 3
+    assert _counted(db, municipal_years, muni, None, YEARS, t) == 1
+
+
+def test_the_overview_holds_every_year_in_two_statements(place):
+    db, region, muni, _, t, _ = place
+    assert _counted(db, municipality_years, muni, None, YEARS, t) == 2

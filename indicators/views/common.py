@@ -141,25 +141,28 @@ def unit_indicator_years(db: Database, unit_id: str, periods_: list[int],
     one statement, so that a page can hold every year of a unit and show any of them."""
     frame = db.read(
         f"""
-        WITH {_LINKS_SQL}
+        WITH {_LINKS_SQL},
+        app AS (  -- the years asked and each one's year before (a persistent gap needs both)
+            SELECT * FROM applicable_indicator([$u], list_distinct(
+                list_concat($periods::INTEGER[], [p - 1 FOR p IN $periods::INTEGER[]])))
+        )
         SELECT x.period, i.id AS code, i.title, i.stage, c.title AS criterion, i.max_score,
                a.score, coalesce(a.not_applicable, FALSE) AS na, a.evidence_url, a.comment,
                value_status(a.score, i.max_score, a.not_applicable) AS status,
                coalesce(y.indicator_id IS NOT NULL AND a.score = 0 AND b.score = 0
                         AND NOT a.not_applicable AND NOT b.not_applicable, FALSE) AS gap,
                u.kind, k.links
-        FROM applicable_indicator([$u], $periods::INTEGER[]) x
+        FROM app x
         JOIN org_unit u ON u.id = x.org_unit_id
         JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
         LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
                               AND a.period = x.period
-        LEFT JOIN applicable_indicator([$u], [p - 1 FOR p IN $periods::INTEGER[]]) y
-               ON y.indicator_id = i.id AND y.period = x.period - 1
+        LEFT JOIN app y ON y.indicator_id = i.id AND y.period = x.period - 1
         LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
                               AND b.period = x.period - 1
         LEFT JOIN links k ON k.indicator_id = i.id AND k.period = x.period
-        WHERE ($d IS NULL OR i.direction_id = $d)
+        WHERE list_contains($periods::INTEGER[], x.period) AND ($d IS NULL OR i.direction_id = $d)
         ORDER BY x.period, i.ord, i.id
         """,
         {"u": unit_id, "periods": sorted({int(p) for p in periods_}), "d": direction},

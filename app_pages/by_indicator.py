@@ -7,29 +7,38 @@ from indicators import charts
 from indicators.charts import percent
 from indicators.text import markdown_text
 from indicators.views.by_indicator import (
-    indicator_choices,
+    choices_in_force,
+    indicator_catalog,
+    indicator_history,
     indicator_ranking,
-    indicator_view,
+    indicator_view_of,
+    indicator_year,
+    kept_schools,
     not_meeting_table,
     unlinked_table,
 )
-from indicators.views.common import school_scope
 from indicators.words import counted
 
 scope = ui.scope()
+thresholds = ui.thresholds()
 st.title(f"Показатели, {scope.year} учебный год")
-st.caption(markdown_text(scope.municipality_name)
-           + (f" · выбрано школ: {len(ui.view(school_scope, scope))}" if scope.school_ids or scope.levels else ""))
+caption = st.empty()  # the place and how many schools are chosen: counted with the history below
 
-ranking = ui.view(indicator_ranking, scope)
+ranking = ui.view(indicator_ranking, scope, thresholds)
 ui.chart(ui.cached(charts.ranking_bars, ranking, f"Сколько школ выполняют каждый показатель, {scope.year}"),
          ui.cached(charts.ranking_table, ranking), key="indicators-ranking",
          filename=ui.xlsx_name("показатели_школ", scope), on_pick=ui.choose_indicator,
          hint="Щёлкните по показателю, чтобы открыть его ниже.")
 
 st.divider()
-key = ui.pick_indicator(ui.view(indicator_choices, scope.direction, scope.period))
-data = ui.view(indicator_view, scope, key)
+choices = ui.cached(choices_in_force, ui.view(indicator_catalog, scope.direction), scope.period)
+key = ui.pick_indicator(choices)
+choice = {c.key: c for c in choices}[key]
+# Across the years once per set of schools and indicator (a new year reads only its own lists).
+history = ui.view(indicator_history, kept_schools(scope), choice.codes, scope.periods, thresholds)
+data = ui.cached(indicator_view_of, history, ui.view(indicator_year, scope, choice, thresholds))
+caption.caption(markdown_text(scope.municipality_name)
+                + (f" · выбрано школ: {history.schools}" if scope.school_ids or scope.levels else ""))
 st.subheader(markdown_text(f"{data.choice.title[0].upper()}{data.choice.title[1:]}"))
 
 cols = st.columns(4)

@@ -12,10 +12,11 @@ from indicators.council.report_html import build_html
 from indicators.council.slides import SLIDES, count_slides
 from indicators.measures.recommendations import recommendation_table
 from indicators.text import markdown_text
-from indicators.views.council import council_content, council_recommendations, council_snapshots
+from indicators.views.council import council_content, council_snapshots, council_year
 from indicators.words import period_label
 
 scope = ui.scope()
+thresholds = ui.thresholds()
 years = list(scope.periods)
 year = st.session_state.get("council_year")
 if year not in years:
@@ -60,7 +61,8 @@ with st.expander(f"Разделы презентации: {len(st.session_state.
     chosen = st.multiselect("Слайды", list(SLIDES), default=list(SLIDES),
                             format_func=SLIDES.get, key="council_slides",
                             label_visibility="collapsed")
-content = ui.view(council_content, council, snapshot)
+live = ui.view(council_year, council, thresholds)  # the content and recommendations, once
+content = live.content if snapshot is None else ui.view(council_content, council, snapshot)
 deck = ui.council_deck(council, snapshot, chosen)
 st.markdown(f"**{count_slides(len(deck))}** · {content.data_date}")
 
@@ -101,7 +103,7 @@ with recs_tab:
         "выгрузку и подтверждают муниципальный показатель «Подготовка адресных рекомендаций в ОО».")
     if message := st.session_state.pop("rec_message", None):
         st.success(message)
-    recs = ui.view(council_recommendations, council)
+    recs = live.recommendations
     if recs.empty:
         st.info(f"В {period_label(year)} нет школ, которым нужна поддержка.")
     else:

@@ -14,9 +14,9 @@ import streamlit as st
 from indicators.council.figures import slide_figure
 from indicators.council.report_html import SLIDE_CSS, figures_html, table_html, text_html
 from indicators.council.slides import slides
-from indicators.views.council import council_content
+from indicators.views.council import council_content, council_year
 from indicators.views.scope import Scope
-from ui.frame import cached, data_version, database, view
+from ui.frame import cached, data_version, database, thresholds, view
 
 # The projector's screen: (font scale, chart height in px) so that a slide fits with no scrolling.
 SCREENS = {"1920×1080 (Full HD)": (1.6, 660), "1280×720 (HD)": (1.05, 400)}
@@ -66,8 +66,10 @@ def _council_deck(_content, path: str, version: int, scope: Scope, snapshot_id: 
 
 def council_deck(scope: Scope, snapshot_id: int | None, include: tuple[str, ...]) -> list:
     """The slides of the chosen sections, cut from the cached council content (one build of
-    the content serves every choice of sections)."""
-    content = view(council_content, scope, snapshot_id)
+    the content serves every choice of sections): the live content of the municipality and
+    year, computed once with its recommendations (as the page reads it), or a snapshot's."""
+    content = (view(council_year, scope, thresholds()).content if snapshot_id is None
+               else view(council_content, scope, snapshot_id))
     return _council_deck(content, database().path, data_version(), scope, snapshot_id,
                          tuple(include))
 

@@ -11,12 +11,11 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from indicators.catalog.adoption import adopted_roadmaps
 from indicators.catalog.tables import STAGES
-from indicators.measures.compliance import aggregate_compliance, compliance, level_counts, periods
-from indicators.measures.cycle import stage_status
+from indicators.measures.compliance import level_counts, periods
 from indicators.measures.recommendations import recommendations
-from indicators.measures.roadmap import roadmap
+from indicators.measures.roadmap import municipal_roadmaps
+from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.words import STAGE_LABELS, STAGE_STATUS_LABELS, period_label
@@ -65,24 +64,36 @@ def default_period(available: list[int], today: date | None = None) -> int:
     return (ended or available)[-1]
 
 
-def build(db: Database, period: int, municipality_id: str, now: datetime | None = None) -> Council:
-    """The council's content for the municipality and year, from the live database."""
+def build(db: Database, period: int, municipality_id: str, now: datetime | None = None, *,
+          thresholds: Thresholds | None = None, years: list[int] | None = None,
+          recommended: pd.DataFrame | None = None) -> Council:
+    """The council's content for the municipality and year, from the live database.
+
+    ``years`` are the school years with data up to ``period`` and ``recommended`` the year's
+    :func:`~indicators.measures.recommendations.recommendations`; each is read when not given,
+    as are the thresholds.  Five statements at most: the schools, the department and the
+    schools pooled, per year and criterion; the year's cycle stages and submissions; the
+    roadmaps; the source documents; the recommendations.
+    """
     now = now or datetime.now().replace(microsecond=0)
-    t = Thresholds.from_db(db)
-    name = db.scalar("SELECT name FROM org_unit WHERE id = ?", [municipality_id]) or municipality_id
-    years = [p for p in periods(db) if p <= period]
-    every = compliance(db, years, thresholds=t, parent_id=municipality_id)
+    t = thresholds or Thresholds.from_db(db)
+    years = [p for p in periods(db) if p <= period] if years is None else list(years)
+    units = scope_compliance(db, years, parent_id=municipality_id, by="criterion", totals=True,
+                             thresholds=t)
+    totals = units[units["criterion_id"].isna()]
+    every = of_role(totals, "school")
     every = every[every["expected"] > 0]
     schools = every[every["period"] == period].reset_index(drop=True)
-    pooled = aggregate_compliance(db, years, thresholds=t, parent_id=municipality_id)
-    pooled = pooled[pooled["org_unit_id"] == municipality_id].set_index("period")
-    dept = compliance(db, years, kind="municipality", thresholds=t, unit_id=municipality_id)
-    dept = dept[dept["org_unit_id"] == municipality_id].set_index("period")
+    pooled = of_role(totals, "pooled").set_index("period")
+    dept = of_role(totals, "department").set_index("period")
+    named = units.loc[units["org_unit_id"] == municipality_id, "name"]
+    name = (named.iloc[0] if len(named) else
+            db.scalar("SELECT name FROM org_unit WHERE id = ?", [municipality_id]) or municipality_id)
 
-    stages = stage_status(db, period, parent_id=municipality_id)
-    stages = stages[stages["org_unit_id"].isin(schools["org_unit_id"])]
-    roadmaps = _roadmaps(db, period, municipality_id, now.date())
-    support = recommendations(db, period, municipality_id)
+    cycle = _cycle(db, period, municipality_id)
+    stages = cycle[cycle["org_unit_id"].isin(schools["org_unit_id"])]
+    roadmaps = municipal_roadmaps(db, municipality_id, period, now.date())
+    support = recommendations(db, period, municipality_id, t) if recommended is None else recommended
     support = support[support["needs_support"]].reset_index(drop=True)
     return Council(
         municipality_id=municipality_id, municipality=name, period=period, as_of=now,
@@ -90,16 +101,55 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
         figures=_figures(schools, pooled, dept, period, stages, roadmaps),
         schools=schools[["org_unit_id", "name", "short_name", "compliance", "level", "change",
                          "completeness"]],
-        criteria=_criteria(db, period, municipality_id, t, schools),
+        criteria=_criteria(units, schools, period),
         stages=_stage_counts(stages),
         breaks=_breaks(stages),
-        department_cycle=_department_cycle(db, period, municipality_id),
+        department_cycle=_department_cycle(cycle, municipality_id),
         trend=_trend(every, pooled, dept, years),
-        roadmaps=roadmaps,
+        roadmaps=roadmaps.drop(columns="direction_id"),
         support=support[["name", "short_name", "level", "compliance", "basis", "text", "status"]],
-        sources=_sources(db, period, municipality_id),
-        completeness=_completeness(db, schools, period, municipality_id),
+        sources=_sources(db, list(roadmaps["direction_id"])),
+        completeness=_completeness(schools, stages),
     )
+
+
+_STAGE_ROWS = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
+
+# The year's management cycle of each school and of the department, from the kept summary:
+# each stage's status and where the cycle first breaks (as measures.cycle.stage_status), with
+# the unit's submission of the year.
+_CYCLE_SQL = f"""
+WITH stages(stage, stage_no) AS (VALUES {_STAGE_ROWS}),
+sums AS (
+    SELECT s.org_unit_id, s.stage, sum(s.expected) AS expected, sum(s.assessed) AS assessed,
+           sum(s.evidenced) AS evidenced, sum(s.score_sum) AS score_sum, sum(s.max_sum) AS max_sum
+    FROM compliance_summary s
+    WHERE s.period = $p AND s.org_unit_id IN (SELECT id FROM org_unit
+                                              WHERE id = $m OR (kind = 'school' AND parent_id = $m))
+    GROUP BY ALL
+),
+st AS (
+    SELECT s.org_unit_id, s.stage, n.stage_no,
+           CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
+                WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
+                ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
+    FROM sums s JOIN stages n USING (stage)
+),
+breaks AS (
+    SELECT org_unit_id, min(stage_no) AS break_no FROM st
+    WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id
+)
+SELECT st.org_unit_id, u.short_name, st.stage, st.stage_no, st.status,
+       coalesce(st.stage_no = b.break_no, FALSE) AS is_break, sub.status AS submission
+FROM st JOIN org_unit u ON u.id = st.org_unit_id
+LEFT JOIN breaks b USING (org_unit_id)
+LEFT JOIN submission sub ON sub.org_unit_id = st.org_unit_id AND sub.period = $p
+ORDER BY u.ord, u.name, st.stage_no
+"""
+
+
+def _cycle(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
+    return db.read(_CYCLE_SQL, {"p": int(period), "m": municipality_id})
 
 
 # The key figure counts the department's own events of the roadmaps (the schools' execution is
@@ -128,13 +178,12 @@ def _figures(schools: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, pe
     return pd.DataFrame(rows, columns=["key", "label", "value", "change", "kind"])
 
 
-def _criteria(db: Database, period: int, municipality_id: str, t: Thresholds,
-              schools: pd.DataFrame) -> pd.DataFrame:
-    by = compliance(db, [period], by="criterion", thresholds=t, parent_id=municipality_id)
-    by = by[by["org_unit_id"].isin(schools["org_unit_id"])]
-    crit = db.read("SELECT id AS criterion_id, title AS criterion, ord FROM criterion")
-    out = by.merge(crit, on="criterion_id")[["short_name", "criterion", "ord", "compliance"]]
-    return out.reset_index(drop=True)
+def _criteria(units: pd.DataFrame, schools: pd.DataFrame, period: int) -> pd.DataFrame:
+    by = units[(units["role"] == "school") & units["criterion_id"].notna() & (units["period"] == period)
+               & units["org_unit_id"].isin(schools["org_unit_id"])]
+    out = by[["short_name", "criterion", "criterion_ord", "compliance"]]
+    return (out.rename(columns={"criterion_ord": "ord"}).astype({"ord": "int32"})
+            .reset_index(drop=True))
 
 
 def _stage_counts(stages: pd.DataFrame) -> pd.DataFrame:
@@ -155,9 +204,8 @@ def _breaks(stages: pd.DataFrame) -> pd.DataFrame:
                          "status": b["status"].map(STAGE_STATUS_LABELS).to_numpy()})
 
 
-def _department_cycle(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
-    st = stage_status(db, period, kind="municipality", unit_id=municipality_id)
-    st = st[st["org_unit_id"] == municipality_id]
+def _department_cycle(cycle: pd.DataFrame, municipality_id: str) -> pd.DataFrame:
+    st = cycle[cycle["org_unit_id"] == municipality_id]
     return pd.DataFrame({"stage": st["stage"].map(STAGE_LABELS).to_numpy(),
                          "status": st["status"].map(STAGE_STATUS_LABELS).to_numpy(),
                          "is_break": st["is_break"].to_numpy()})
@@ -167,8 +215,8 @@ def _trend(every: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, years:
     """The lines of the trend slide.  The share of high-level schools is of every school
     expected that year (the key figures' «6 из 12»: a school with too little data or none is not
     high); a year in which no school sent anything has no share."""
-    by_year = every.groupby("period")
-    high = by_year["level"].apply(lambda s: (s == "high").mean()).where(by_year["assessed"].max() > 0)
+    high = (every["level"].eq("high").groupby(every["period"]).mean()
+            .where(every.groupby("period")["assessed"].max() > 0))
     return pd.DataFrame({
         "period": years,
         "schools": [pooled["compliance"].get(p) for p in years],
@@ -177,42 +225,24 @@ def _trend(every: pd.DataFrame, pooled: pd.DataFrame, dept: pd.DataFrame, years:
     })
 
 
-def _roadmaps(db: Database, period: int, municipality_id: str, today: date) -> pd.DataFrame:
-    """Each roadmap the municipality runs that year (its own, its region's): the department's
-    execution, the schools' pooled one, the department's overdue events."""
-    rows = []
-    for d in adopted_roadmaps(db, municipality_id, period).itertuples():
-        r = roadmap(db, d.direction_id, period, municipality_id, municipality_id, today)
-        done, counted = int(r.by_school["done"].sum()), int(r.by_school["counted"].sum())
-        year = r.by_year[r.by_year["period"] == period]
-        rows.append(dict(title=d.title, short_title=d.short_title, department=r.execution,
-                         schools=done / counted if counted else None, change=r.change,
-                         overdue=len(r.overdue), done=int(year["done"].sum()),
-                         counted=int(year["counted"].sum())))
-    return pd.DataFrame(rows, columns=["title", "short_title", "department", "schools", "change",
-                                       "overdue", "done", "counted"])
-
-
-def _sources(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
+def _sources(db: Database, roadmaps: list[str]) -> pd.DataFrame:
     """The documents the council's figures come from: the criteria table(s) and the roadmaps the
     municipality runs that year — never another authority's plan."""
-    maps = list(adopted_roadmaps(db, municipality_id, period)["direction_id"])
     return db.read("SELECT title, authority, trim(coalesce(doc_kind, '') || ' ' || "
                    "coalesce('№ ' || order_number, '') || ' ' || "
                    "coalesce('от ' || strftime(order_date, '%d.%m.%Y'), '')) AS order_ref "
                    "FROM direction WHERE EXISTS (SELECT 1 FROM indicator i WHERE i.direction_id = direction.id) "
-                   "OR list_contains(?, id) ORDER BY id", [maps])
+                   "OR list_contains(?, id) ORDER BY id", [roadmaps])
 
 
-def _completeness(db: Database, schools: pd.DataFrame, period: int, municipality_id: str) -> pd.DataFrame:
-    status = dict(db.rows("SELECT org_unit_id, status FROM submission WHERE period = ?", [int(period)]))
-    labels = {"received": "получено", "accepted": "принято"}
+def _completeness(schools: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    submission = stages.drop_duplicates("org_unit_id").set_index("org_unit_id")["submission"]
+    submitted = (schools["org_unit_id"].map(submission)
+                 .map({"received": "получено", "accepted": "принято"}))
     return pd.DataFrame({
         "name": schools["name"], "short_name": schools["short_name"],
         "expected": schools["expected"].astype(int), "assessed": schools["assessed"].astype(int),
         "completeness": schools["completeness"],
-        "status": [labels.get(status.get(u), "получено" if a else "не сдано")
-                   for u, a in zip(schools["org_unit_id"], schools["assessed"])],
+        "status": submitted.where(submitted.notna(),
+                                  schools["assessed"].gt(0).map({True: "получено", False: "не сдано"})),
     })
-
-

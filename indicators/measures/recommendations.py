@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.measures.compliance import compliance
-from indicators.measures.cycle import stage_status
-from indicators.measures.selection import persistent_gaps
+from indicators.catalog.tables import STAGES
+from indicators.measures.facts import AGG_COLUMNS, LEVEL_SQL
 from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
 from indicators.store.database import Database
@@ -46,110 +45,189 @@ class Draft:
     text: str         # the recommendations, numbered, one per line
 
 
+_STAGE_ROWS = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
+
+# Everything a school's draft is written from, one row per school of the municipality (or the
+# one school asked for), in one statement: its compliance and level this year (as
+# measures.compliance), where its cycle first breaks (as measures.cycle), the indicators not
+# met two years running (as measures.selection.persistent_gaps), the values scored 0 with the
+# rule text that fits each, the codes with no data, the level / stage / no-data rule texts,
+# and the recommendation stored for the year.  A rule text is looked up here; its placeholders
+# are filled in Python (``_draft``), for the schools that need support only.
+_DRAFT_SQL = f"""
+WITH units AS (
+    SELECT id, name, short_name, ord FROM org_unit
+    WHERE kind = 'school' AND parent_id = $m AND ($s IS NULL OR id = $s)
+),
+rule AS (SELECT trigger, key, nullif(text, '') AS text FROM recommendation_rule),
+facts AS (
+    SELECT x.org_unit_id, i.id AS code, i.title, i.evidence_source, i.stage, i.max_score, i.ord,
+           a.score, coalesce(a.not_applicable, FALSE) AS na,
+           -- scored 0 this year and the year before, both years expected: a persistent gap
+           coalesce(y.indicator_id IS NOT NULL AND a.score = 0 AND b.score = 0
+                    AND NOT a.not_applicable AND NOT b.not_applicable, FALSE) AS gap
+    FROM applicable_indicator((SELECT list(id) FROM units), [$p]) x
+    JOIN indicator i ON i.id = x.indicator_id
+    LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id AND a.period = $p
+    LEFT JOIN applicable_indicator((SELECT list(id) FROM units), [$p - 1]) y
+           ON y.org_unit_id = x.org_unit_id AND y.indicator_id = i.id
+    LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
+                          AND b.period = $p - 1
+),
+zeros AS (   -- each value scored 0 with its rule: the persistent-gap one first, then its own
+    SELECT f.*, coalesce(CASE WHEN f.gap THEN coalesce(pc.text, ps.text) END, ic.text, iz.text) AS rule
+    FROM facts f
+    LEFT JOIN rule pc ON pc.trigger = 'persistent' AND pc.key = f.code
+    LEFT JOIN rule ps ON ps.trigger = 'persistent' AND ps.key = '*'
+    LEFT JOIN rule ic ON ic.trigger = 'indicator' AND ic.key = f.code
+    LEFT JOIN rule iz ON iz.trigger = 'indicator' AND iz.key = '*'
+    WHERE f.score = 0 AND NOT f.na
+),
+zero_lists AS (
+    SELECT org_unit_id, list({{'code': code, 'title': title, 'evidence': evidence_source,
+                              'rule': rule}} ORDER BY ord, code) AS zeros
+    FROM zeros GROUP BY org_unit_id
+),
+totals AS (
+    SELECT org_unit_id, {AGG_COLUMNS},
+           list(code ORDER BY ord, code) FILTER (WHERE gap) AS gaps,
+           list(code ORDER BY ord, code) FILTER (WHERE score IS NULL AND NOT na) AS missing
+    FROM facts GROUP BY org_unit_id
+),
+levelled AS (   -- compliance, completeness and level as measures.compliance has them
+    SELECT *, {LEVEL_SQL} AS level
+    FROM (SELECT *, score_sum / nullif(max_sum, 0) AS compliance,
+                 assessed::DOUBLE / nullif(expected, 0) AS completeness FROM totals)
+),
+stages(stage, stage_no) AS (VALUES {_STAGE_ROWS}),
+stage_sets AS (
+    SELECT f.org_unit_id, s.stage, s.stage_no,
+           set_status(count(*) FILTER (WHERE NOT na), count(score) FILTER (WHERE NOT na),
+                      count(*) FILTER (WHERE NOT na AND score > 0),
+                      sum(score) FILTER (WHERE NOT na),
+                      sum(max_score) FILTER (WHERE NOT na AND score IS NOT NULL)) AS status
+    FROM facts f JOIN stages s USING (stage) GROUP BY ALL
+),
+breaks AS (  -- the first stage, in cycle order, with no evidence (not met) or no data
+    SELECT org_unit_id, arg_min(stage, stage_no) AS break_stage,
+           arg_min(CASE status WHEN 'not_met' THEN 'missing' ELSE status END, stage_no) AS break_status
+    FROM stage_sets WHERE status IN ('not_met', 'no_data') GROUP BY org_unit_id
+),
+schools AS (
+    SELECT u.id AS org_unit_id, u.name, u.short_name, u.ord, c.compliance, c.level,
+           b.break_stage, b.break_status, coalesce(c.gaps, []) AS gaps,
+           coalesce(c.missing, []) AS missing, coalesce(z.zeros, []) AS zeros,
+           coalesce(c.expected > 0 AND (c.level = 'low' OR b.break_stage IS NOT NULL
+                                        OR len(c.gaps) > 0), FALSE) AS needs_support,
+           r.basis AS stored_basis, r.text AS stored_text, r.status, r.approved_by, r.approved_at
+    FROM units u
+    LEFT JOIN levelled c ON c.org_unit_id = u.id
+    LEFT JOIN breaks b ON b.org_unit_id = u.id
+    LEFT JOIN zero_lists z ON z.org_unit_id = u.id
+    LEFT JOIN recommendation r ON r.org_unit_id = u.id AND r.period = $p
+)
+SELECT s.*,
+       (SELECT text FROM rule WHERE trigger = 'level' AND key = 'low') AS level_rule,
+       (SELECT text FROM rule WHERE trigger = 'stage' AND key = s.break_stage) AS stage_rule,
+       (SELECT text FROM rule WHERE trigger = 'no_data' AND key = '*') AS no_data_rule
+FROM schools s
+WHERE s.needs_support OR ($stored AND s.stored_text IS NOT NULL)
+ORDER BY s.ord, s.name
+"""
+
+
+def _schools(db: Database, period: int, municipality_id: str, school_id: str | None,
+             thresholds: Thresholds | None, stored: bool) -> pd.DataFrame:
+    """The schools needing support (and, with ``stored``, those with a stored recommendation):
+    the rows of ``_DRAFT_SQL`` with ``basis`` and ``draft`` written for those needing support."""
+    t = thresholds or Thresholds.from_db(db)
+    frame = db.read(_DRAFT_SQL, {"p": int(period), "m": municipality_id, "s": school_id,
+                                 "stored": stored, "high": t.high, "medium": t.medium,
+                                 "min_completeness": t.min_completeness})
+    drafts = [_draft(r) if r.needs_support else None for r in frame.itertuples()]
+    frame["basis"] = pd.Series([d.basis if d else None for d in drafts], index=frame.index)
+    frame["draft"] = pd.Series([d.text if d else None for d in drafts], index=frame.index)
+    frame["gaps"] = frame["gaps"].map(list)
+    return frame
+
+
+_NEEDING = ["org_unit_id", "name", "short_name", "compliance", "level", "break_stage",
+            "break_status", "gaps", "basis", "draft"]
+
+
 def needing_support(db: Database, period: int, municipality_id: str,
-                    thresholds: Thresholds | None = None) -> pd.DataFrame:
-    """The municipality's schools that need support this year, with the draft for each.
+                    thresholds: Thresholds | None = None, *,
+                    school_id: str | None = None) -> pd.DataFrame:
+    """The municipality's schools that need support this year (or ``school_id`` alone, when
+    it does), with the draft for each — one statement.
 
     Columns: org_unit_id, name, short_name, compliance, level, break_stage, break_status,
     gaps (codes not met two years running), basis, draft.
     """
-    t = thresholds or Thresholds.from_db(db)
-    units = compliance(db, [period], thresholds=t, parent_id=municipality_id)
-    units = units[units["expected"] > 0]
-    stages = stage_status(db, period, parent_id=municipality_id)
-    breaks = stages[stages["is_break"]].set_index("org_unit_id")
-    gaps = persistent_gaps(db, period, parent_id=municipality_id)
-    gap_codes = gaps.groupby("org_unit_id")["indicator_id"].agg(list).to_dict()
-    facts = _school_facts(db, period, municipality_id)
-    table = rules(db)
-    rows = []
-    for u in units.itertuples():
-        brk = breaks.loc[u.org_unit_id] if u.org_unit_id in breaks.index else None
-        unit_gaps = gap_codes.get(u.org_unit_id, [])
-        if not (u.level == "low" or brk is not None or unit_gaps):
-            continue
-        draft = _draft(table, u.level, u.compliance, brk, unit_gaps,
-                       facts[facts["org_unit_id"] == u.org_unit_id])
-        rows.append(dict(org_unit_id=u.org_unit_id, name=u.name, short_name=u.short_name,
-                         compliance=u.compliance, level=u.level,
-                         break_stage=None if brk is None else brk["stage"],
-                         break_status=None if brk is None else brk["status"],
-                         gaps=unit_gaps, basis=draft.basis, draft=draft.text))
-    columns = ["org_unit_id", "name", "short_name", "compliance", "level", "break_stage",
-               "break_status", "gaps", "basis", "draft"]
-    return pd.DataFrame(rows, columns=columns)
+    return _schools(db, period, municipality_id, school_id, thresholds, False)[_NEEDING]
 
 
-def _school_facts(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
-    """Every school indicator in force with its score (NULL: no data), in catalog order."""
-    return db.read(
-        """
-        SELECT x.org_unit_id, i.id AS code, i.title, i.evidence_source, a.score,
-               coalesce(a.not_applicable, FALSE) AS na
-        FROM applicable_indicator((SELECT list(id) FROM org_unit
-                                   WHERE kind = 'school' AND parent_id = $m), [$p]) x
-        JOIN indicator i ON i.id = x.indicator_id
-        LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
-                              AND a.period = $p
-        ORDER BY x.org_unit_id, i.ord
-        """, {"p": int(period), "m": municipality_id})
-
-
-def _draft(table: dict, level: str, share: float | None, brk, gaps: list[str],
-           facts: pd.DataFrame) -> Draft:
-    """The basis line and the numbered recommendations, from the rule table."""
+def _draft(school) -> Draft:
+    """The basis line and the numbered recommendations, from the rule table (the texts that
+    fit, as ``_DRAFT_SQL`` found them)."""
     reasons, items = [], []
-    if level == "low":
-        reasons.append(f"низкий уровень ({share:.0%})".replace("%", "\u00a0%"))   # «18 %», as everywhere
-        items.append(table.get(("level", "low")))
-    if brk is not None:
-        label = STAGE_LABELS[brk["stage"]]
-        if brk["status"] == "missing":
+    if school.level == "low":
+        reasons.append(f"низкий уровень ({school.compliance:.0%})".replace("%", "\u00a0%"))   # «18 %», as everywhere
+        items.append(school.level_rule)
+    if isinstance(school.break_stage, str):
+        label = STAGE_LABELS[school.break_stage]
+        if school.break_status == "missing":
             reasons.append(f"цикл прерывается на этапе «{label}»")
-            items.append(table.get(("stage", brk["stage"])))
+            items.append(school.stage_rule)
         else:
             reasons.append(f"нет данных на этапе «{label}»")
+    gaps = list(school.gaps)
     if gaps:
         reasons.append("два года подряд не выполняются: " + ", ".join(gaps))
-    for f in facts[(facts["score"] == 0) & ~facts["na"]].itertuples():
-        values = _Safe(code=f.code, title=f.title, evidence=f.evidence_source or "документ")
-        rule = None
-        if f.code in gaps:
-            rule = table.get(("persistent", f.code)) or table.get(("persistent", "*"))
-        rule = rule or table.get(("indicator", f.code)) or table.get(("indicator", "*"))
+    for f in school.zeros:
+        rule = f["rule"]
         if rule:  # a text that doesn't name its indicator gets the code in front
-            text = rule.format_map(values)
-            items.append(text if "{code}" in rule else f"{f.code}: {text}")
-    missing = facts[facts["score"].isna() & ~facts["na"]]["code"].tolist()
-    if missing and (rule := table.get(("no_data", "*"))):
-        items.append(rule.format_map(_Safe(codes=", ".join(missing))))
+            text = rule.format_map(_Safe(code=f["code"], title=f["title"],
+                                         evidence=f["evidence"] or "документ"))
+            items.append(text if "{code}" in rule else f"{f['code']}: {text}")
+    missing = list(school.missing)
+    if missing and school.no_data_rule:
+        items.append(school.no_data_rule.format_map(_Safe(codes=", ".join(missing))))
     items = [i for i in items if i]
     text = "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
     basis = "; ".join(reasons)
     return Draft(basis[:1].upper() + basis[1:], text)
 
 
-def recommendations(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
-    """Every school needing support this year, plus any school with a stored recommendation.
+def recommendations(db: Database, period: int, municipality_id: str,
+                    thresholds: Thresholds | None = None, *,
+                    school_id: str | None = None) -> pd.DataFrame:
+    """Every school needing support this year, plus any school with a stored recommendation
+    (or ``school_id`` alone, when it is one of them) — one statement, the drafts made for the
+    schools that need support only.
 
     The stored text wins over the draft; ``status`` is new (only drafted), draft (saved) or
-    approved.  Columns: org_unit_id, name, short_name, compliance, level, basis, draft, text,
-    status, approved_by, approved_at, needs_support.
+    approved.  A school with a stored text that no longer needs support has no level, basis
+    or draft of the year.  Columns: org_unit_id, name, short_name, compliance, level,
+    break_stage, break_status, gaps, basis, draft, needs_support, status, approved_by,
+    approved_at, text.
     """
-    needing = needing_support(db, period, municipality_id).assign(needs_support=True)
-    stored = db.read(
-        "SELECT r.org_unit_id, u.name, u.short_name, r.basis AS stored_basis, r.text AS stored_text, "
-        "r.status, r.approved_by, r.approved_at FROM recommendation r "
-        "JOIN org_unit u ON u.id = r.org_unit_id WHERE r.period = ? AND u.parent_id = ?",
-        [int(period), municipality_id])
-    out = needing.merge(stored, on=["org_unit_id", "name", "short_name"], how="outer")
-    out["needs_support"] = out["needs_support"].astype("boolean").fillna(False).astype(bool)
-    out["text"] = out["stored_text"].where(out["stored_text"].notna(), out["draft"])
-    out["basis"] = out["stored_basis"].where(out["stored_basis"].notna(), out["basis"])
-    out["status"] = out["status"].fillna("new")
-    order = db.read("SELECT id AS org_unit_id, ord FROM org_unit WHERE parent_id = ?", [municipality_id])
-    out = out.merge(order, on="org_unit_id").sort_values(["ord", "name"])
-    return out.drop(columns=["stored_text", "stored_basis", "ord"]).reset_index(drop=True)
+    frame = _schools(db, period, municipality_id, school_id, thresholds, True)
+    needs = frame["needs_support"].astype(bool)
+    out = frame[["org_unit_id", "name", "short_name"]].copy()
+    for col in ("compliance", "level", "break_stage", "break_status", "gaps"):
+        out[col] = frame[col].where(needs)
+    out["basis"] = frame["stored_basis"].where(frame["stored_basis"].notna(), frame["basis"])
+    out["draft"] = frame["draft"]
+    out["needs_support"] = needs
+    out["status"] = frame["status"].fillna("new")
+    out["approved_by"] = frame["approved_by"]
+    out["approved_at"] = frame["approved_at"]
+    out["text"] = frame["stored_text"].where(frame["stored_text"].notna(), frame["draft"])
+    for col in ("level", "break_stage", "break_status", "basis", "draft", "approved_by", "text"):
+        # a missing value is NaN (never None), whichever rows the frame holds
+        out[col] = out[col].where(out[col].notna())
+    return out.reset_index(drop=True)
 
 
 def recommendation_table(frame: pd.DataFrame, period: int) -> pd.DataFrame:

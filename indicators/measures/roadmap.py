@@ -18,6 +18,7 @@ from indicators.catalog.adoption import (  # noqa: F401  (re-exported: the measu
     SCHOOL_MARKERS,
     adopted_roadmaps,
     adoption_years,
+    follows,
     is_municipal_event,
     is_school_event,
     parties,
@@ -88,6 +89,25 @@ EVENT_COLUMNS = ["event_id", "section", "number", "title", "deadline", "responsi
                  "planned_result", "ord"]
 
 
+def _history(event_ids: pd.Series, years: list[int], statuses: pd.DataFrame, set_dates: dict,
+             deadlines: dict, end, today: date) -> pd.DataFrame:
+    """Event × year: the unit's status (``statuses``: event_id, period, status, …), the due
+    date, and whether the event is *overdue* (see :func:`roadmap`)."""
+    grid = pd.DataFrame({"event_id": event_ids.reset_index(drop=True)}).merge(
+        pd.DataFrame({"period": pd.Series(years, dtype="int64")}), how="cross")
+    grid = grid.merge(statuses, on=["event_id", "period"], how="left")
+    grid["due"] = [set_dates.get((e, p)) or deadlines[e].due(p, end)
+                   for e, p in zip(grid["event_id"], grid["period"])]
+    first_done = grid[grid["status"] == "done"].groupby("event_id")["period"].min()
+    one_off = {e for e, d in deadlines.items() if d.kind in ("dated", "period")}
+    grid["overdue"] = pd.Series([
+        status in LATE_STATUSES and due is not None and due < today
+        and not (event in one_off and first_done.get(event, p + 1) < p)
+        for event, p, due, status in zip(grid["event_id"], grid["period"], grid["due"], grid["status"])
+    ], index=grid.index, dtype=bool)
+    return grid
+
+
 def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipality_id: str,
             today: date | None = None) -> Roadmap:
     """One roadmap for one unit (the department or a school) and school year.
@@ -115,19 +135,7 @@ def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipa
                        "AND list_contains(?, period)",
                        [unit_id, list(events["event_id"]), years])
     set_dates = {(e, p): d for e, p, d in db.rows("SELECT event_id, period, due_on FROM event_due")}
-
-    grid = events[["event_id"]].merge(pd.DataFrame({"period": pd.Series(years, dtype="int64")}),
-                                      how="cross")
-    grid = grid.merge(statuses, on=["event_id", "period"], how="left")
-    grid["due"] = [set_dates.get((e, p)) or deadlines[e].due(p, end)
-                   for e, p in zip(grid["event_id"], grid["period"])]
-    first_done = grid[grid["status"] == "done"].groupby("event_id")["period"].min()
-    one_off = {e for e, d in deadlines.items() if d.kind in ("dated", "period")}
-    grid["overdue"] = pd.Series([
-        status in LATE_STATUSES and due is not None and due < today
-        and not (event in one_off and first_done.get(event, p + 1) < p)
-        for event, p, due, status in zip(grid["event_id"], grid["period"], grid["due"], grid["status"])
-    ], index=grid.index, dtype=bool)
+    grid = _history(events["event_id"], years, statuses, set_dates, deadlines, end, today)
     this_year = grid[grid["period"] == period].drop(columns=["period"])
     events = events.merge(this_year, on="event_id", how="left")
     events["overdue"] = events["overdue"].fillna(False).astype(bool)
@@ -163,6 +171,91 @@ def _by_school(db: Database, direction_id: str, period: int, municipality_id: st
         return empty
     return (_execution(by_school, ["org_unit_id", "name", "short_name"])
             .sort_values("execution", ascending=False).reset_index(drop=True))
+
+
+# The roadmaps a municipality runs in a school year, each event of them with what the council
+# counts — one statement: the department's statuses (every year) and due dates set, and the
+# schools' statuses this year counted per event.  The roadmaps shown are those an adoption
+# covers that year (its own first, then its region's, as ``adopted_roadmaps(db, unit, period)``);
+# the department follows each by its nearest adoption, whatever the year (as :func:`roadmap`).
+_MUNICIPAL_SQL = """
+WITH adoption AS (
+    SELECT r.direction_id, r.own, r.year_from, r.year_to,
+           CASE WHEN r.own THEN 0 WHEN r.adopted_by = u.parent_id THEN 1 ELSE 2 END AS depth
+    FROM unit_roadmap([$m]) r JOIN org_unit u ON u.id = r.unit_id
+    WHERE EXISTS (SELECT 1 FROM roadmap_event e WHERE e.direction_id = r.direction_id)
+),
+shown AS (
+    SELECT direction_id, min(depth) AS depth FROM adoption
+    WHERE (year_from IS NULL OR $p >= year_from) AND (year_to IS NULL OR $p <= year_to)
+    GROUP BY direction_id
+),
+nearest AS (
+    SELECT * FROM adoption QUALIFY row_number() OVER (PARTITION BY direction_id ORDER BY depth) = 1
+),
+department AS (
+    SELECT event_id, list({'period': period, 'status': status}) AS statuses
+    FROM event_status WHERE org_unit_id = $m GROUP BY event_id
+),
+dues AS (SELECT event_id, list({'period': period, 'due_on': due_on}) AS dues
+         FROM event_due GROUP BY event_id),
+schools AS (
+    SELECT s.event_id, count(*) FILTER (WHERE s.status IN ('done', 'in_progress', 'not_done')) AS counted,
+           count(*) FILTER (WHERE s.status = 'done') AS done
+    FROM event_status s JOIN org_unit u ON u.id = s.org_unit_id
+    WHERE u.kind = 'school' AND u.parent_id = $m AND s.period = $p GROUP BY s.event_id
+)
+SELECT d.id AS direction_id, d.title, coalesce(d.short_title, d.id) AS short_title,
+       d.period_to, n.own, n.year_from, n.year_to, e.id AS event_id, e.deadline, e.responsible,
+       coalesce(t.statuses, []) AS statuses, coalesce(x.dues, []) AS dues,
+       coalesce(c.counted, 0) AS school_counted, coalesce(c.done, 0) AS school_done
+FROM shown w
+JOIN direction d ON d.id = w.direction_id
+JOIN nearest n ON n.direction_id = w.direction_id
+JOIN roadmap_event e ON e.direction_id = w.direction_id
+LEFT JOIN department t ON t.event_id = e.id
+LEFT JOIN dues x ON x.event_id = e.id
+LEFT JOIN schools c ON c.event_id = e.id
+ORDER BY w.depth, w.direction_id, e.ord
+"""
+MUNICIPAL_COLUMNS = ["direction_id", "title", "short_title", "department", "schools", "change",
+                     "overdue", "done", "counted"]
+
+
+def municipal_roadmaps(db: Database, municipality_id: str, period: int,
+                       today: date | None = None) -> pd.DataFrame:
+    """Each roadmap the municipality runs that year (its own, its region's), as :func:`roadmap`
+    counts it for the department — its execution this year (``department``) and the change
+    since last year, its overdue events, this year's done and counted events — and the
+    schools' pooled execution of its school events (``schools``).  One statement."""
+    today = today or date.today()
+    frame = db.read(_MUNICIPAL_SQL, {"m": municipality_id, "p": int(period)})
+    rows = []
+    for direction_id, events in frame.groupby("direction_id", sort=False):
+        first = events.iloc[0]
+        years = adoption_years(first)
+        mine = events[[follows("municipality", bool(first["own"]), r) for r in events["responsible"]]]
+        deadlines = {e: parse_deadline(t) for e, t in zip(mine["event_id"], mine["deadline"])}
+        statuses = pd.DataFrame(
+            [(e, int(s["period"]), s["status"]) for e, found in zip(mine["event_id"], mine["statuses"])
+             for s in found if int(s["period"]) in years],
+            columns=["event_id", "period", "status"]).astype({"event_id": object, "period": "int64"})
+        set_dates = {(e, int(d["period"])): d["due_on"] for e, found in zip(mine["event_id"], mine["dues"])
+                     for d in found}
+        end = None if pd.isna(first["period_to"]) else int(first["period_to"])
+        grid = _history(mine["event_id"], years, statuses, set_dates, deadlines, end, today)
+        by_year = _execution(grid, ["period"]).set_index("period")
+        execution = by_year["execution"].to_dict()
+        now, before = execution.get(period), execution.get(period - 1)
+        school = events[events["responsible"].map(is_school_event)] if period in years else events.iloc[:0]
+        done, counted = int(school["school_done"].sum()), int(school["school_counted"].sum())
+        rows.append(dict(
+            direction_id=direction_id, title=first["title"], short_title=first["short_title"],
+            department=now, schools=done / counted if counted else None,
+            change=None if now is None or before is None else now - before,
+            overdue=int(grid.loc[grid["period"] == period, "overdue"].sum()),
+            done=int(by_year["done"].get(period, 0)), counted=int(by_year["counted"].get(period, 0))))
+    return pd.DataFrame(rows, columns=MUNICIPAL_COLUMNS)
 
 
 def set_due_dates(db: Database, rows: pd.DataFrame, user: Actor) -> int:

@@ -67,7 +67,7 @@ elif nothing_applies:
     st.markdown("Ничего: показатели школы в этом году не применяются.")
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
-recommendation = ui.view(school_recommendation, municipality, school_id)
+recommendation = ui.view(school_recommendation, municipality, school_id, ui.thresholds())
 if recommendation is not None:
     st.subheader(f"Адресные рекомендации, {scope.year}")
     if message := st.session_state.pop("rec_message", None):

@@ -8,7 +8,7 @@ import ui
 from indicators import charts
 from indicators.text import markdown_text
 from indicators.views.common import best_and_last, best_and_last_words, roadmaps, schools
-from indicators.views.roadmap import roadmap_view
+from indicators.views.roadmap import roadmap_schools, roadmap_unit_years, roadmap_year
 from indicators.words import period_label
 
 scope = ui.scope()
@@ -37,7 +37,11 @@ if (own_school := ui.reach().school_ids) is not None:  # a school's operator: it
 with cols[1]:
     unit = st.selectbox("Чьи мероприятия", list(units), format_func=units.get, key="roadmap_unit")
 today = date.today()
-data = ui.view(roadmap_view, scope.municipal(), key, unit, today)
+# The unit's roadmap over every year it runs it (read once), the year shown a slice of it with
+# the schools' execution that year (one statement).
+part = ui.view(roadmap_unit_years, key, unit, today)
+data = ui.cached(roadmap_year, part, scope.period,
+                 ui.view(roadmap_schools, scope.municipal(), tuple(part.years), part.school_events))
 
 st.title(f"Дорожная карта, {scope.year}")
 st.caption(markdown_text(f"{titles[key]} · {authorities[key]} · {adopted[key]} · {units[unit]}"))

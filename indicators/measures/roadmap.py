@@ -108,17 +108,23 @@ def _history(event_ids: pd.Series, years: list[int], statuses: pd.DataFrame, set
     return grid
 
 
-def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipality_id: str,
-            today: date | None = None) -> Roadmap:
-    """One roadmap for one unit (the department or a school) and school year.
+@dataclass(frozen=True)
+class RoadmapYears:
+    """One unit's roadmap over every school year it runs it: what does not depend on the year
+    shown, read once (four statements), so that another year costs one statement."""
+    direction_id: str
+    title: str
+    unit_id: str
+    years: list[int]
+    events: pd.DataFrame          # the events the unit reports on (EVENT_COLUMNS, parties, …)
+    history: pd.DataFrame         # event × year: status, due, overdue
+    unparsed: frozenset           # events whose deadline text gives no date
+    dated: frozenset              # (event, year) pairs the specialist set a date for
+    school_events: tuple          # the roadmap's events on the schools (ОО)
 
-    The events are those the unit reports on, over the school years its (or its municipality's
-    or region's) adoption covers — none when nobody above it adopted the roadmap.  An event is
-    *overdue* when it is due by ``today`` (from its parsed deadline, or the date the specialist
-    set), its status that year says it is in progress or not done, and — for a one-off event — it
-    was not done in an earlier year.  No status is no data: never overdue.
-    """
-    today = today or date.today()
+
+def roadmap_years(db: Database, direction_id: str, unit_id: str, today: date) -> RoadmapYears:
+    """The roadmap for ``unit_id`` over the years its adoption covers, as of ``today``."""
     title, end = db.rows("SELECT title, period_to FROM direction WHERE id = ?", [direction_id])[0]
     adopted = adopted_roadmaps(db, unit_id)
     adopted = adopted[adopted["direction_id"] == direction_id]
@@ -136,37 +142,58 @@ def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipa
                        [unit_id, list(events["event_id"]), years])
     set_dates = {(e, p): d for e, p, d in db.rows("SELECT event_id, period, due_on FROM event_due")}
     grid = _history(events["event_id"], years, statuses, set_dates, deadlines, end, today)
-    this_year = grid[grid["period"] == period].drop(columns=["period"])
-    events = events.merge(this_year, on="event_id", how="left")
-    events["overdue"] = events["overdue"].fillna(False).astype(bool)
-    undated = events[[not deadlines[e].parsed and (e, period) not in set_dates
-                      for e in events["event_id"]]]
+    school_events = tuple(e for e, resp in db.rows("SELECT id, responsible FROM roadmap_event "
+                                                   "WHERE direction_id = ?", [direction_id])
+                          if is_school_event(resp))
+    unparsed = frozenset(e for e in events["event_id"] if not deadlines[e].parsed)
+    return RoadmapYears(direction_id, title, unit_id, years, events, grid.reset_index(drop=True),
+                        unparsed, frozenset(set_dates), school_events)
 
+
+def roadmap_of(part: RoadmapYears, period: int, by_school: pd.DataFrame) -> Roadmap:
+    """The year ``period`` of a unit's roadmap: a slice of :func:`roadmap_years`, with the
+    schools' execution that year (:func:`school_execution`)."""
+    this_year = part.history[part.history["period"] == period].drop(columns=["period"])
+    events = part.events.merge(this_year, on="event_id", how="left")
+    events["overdue"] = events["overdue"].fillna(False).astype(bool)
+    undated = events[[e in part.unparsed and (e, period) not in part.dated for e in events["event_id"]]]
     return Roadmap(
-        direction_id=direction_id, title=title, period=period, unit_id=unit_id, years=years,
-        events=events, history=grid.reset_index(drop=True),
+        direction_id=part.direction_id, title=part.title, period=period, unit_id=part.unit_id,
+        years=part.years, events=events, history=part.history,
         by_section=_sections(events),
-        by_year=_execution(grid, ["period"]),
-        by_school=_by_school(db, direction_id, period, municipality_id, years),
+        by_year=_execution(part.history, ["period"]),
+        by_school=by_school,
         undated=undated.reset_index(drop=True),
     )
 
 
-def _by_school(db: Database, direction_id: str, period: int, municipality_id: str,
-               years: list[int]) -> pd.DataFrame:
+def roadmap(db: Database, direction_id: str, period: int, unit_id: str, municipality_id: str,
+            today: date | None = None) -> Roadmap:
+    """One roadmap for one unit (the department or a school) and school year.
+
+    The events are those the unit reports on, over the school years its (or its municipality's
+    or region's) adoption covers — none when nobody above it adopted the roadmap.  An event is
+    *overdue* when it is due by ``today`` (from its parsed deadline, or the date the specialist
+    set), its status that year says it is in progress or not done, and — for a one-off event — it
+    was not done in an earlier year.  No status is no data: never overdue.
+    """
+    part = roadmap_years(db, direction_id, unit_id, today or date.today())
+    return roadmap_of(part, period, school_execution(db, period, municipality_id, part.years,
+                                                     part.school_events))
+
+
+def school_execution(db: Database, period: int, municipality_id: str, years: list[int],
+                     school_events: tuple) -> pd.DataFrame:
     """Execution of the roadmap's school events (ОО) per school of the municipality this year —
-    when the roadmap runs there that year (its schools follow what names ОО)."""
+    when the roadmap runs there that year (its schools follow what names ОО): one statement."""
     empty = pd.DataFrame(columns=["org_unit_id", "name", "short_name", "counted", "done", "execution"])
     if period not in years:
         return empty
-    school_events = [e for e, resp in db.rows("SELECT id, responsible FROM roadmap_event "
-                                              "WHERE direction_id = ?", [direction_id])
-                     if is_school_event(resp)]
     by_school = db.read(
         "SELECT s.org_unit_id, u.name, u.short_name, s.status FROM event_status s "
         "JOIN org_unit u ON u.id = s.org_unit_id WHERE u.kind = 'school' AND u.parent_id = ? "
         "AND s.period = ? AND list_contains(?, s.event_id)",
-        [municipality_id, int(period), school_events])
+        [municipality_id, int(period), list(school_events)])
     if by_school.empty:
         return empty
     return (_execution(by_school, ["org_unit_id", "name", "short_name"])

@@ -54,3 +54,29 @@ def test_a_new_school_costs_one_schools_work(place):
 def test_the_overview_holds_every_year_in_two_statements(place):
     db, region, muni, _, t, _ = place
     assert _counted(db, municipality_years, muni, None, YEARS, t) == 2
+
+
+def test_a_new_year_of_a_roadmap_costs_one_statement(place):
+    """The unit's roadmap over its years is read once (per unit and roadmap); a year shown
+    then asks only for the schools' execution that year — and reads as the whole measure."""
+    from datetime import date
+
+    from indicators.measures.roadmap import roadmap
+    from indicators.views.common import roadmaps
+    from indicators.views.roadmap import roadmap_schools, roadmap_unit_years, roadmap_year
+
+    db, region, muni, _, _, _ = place
+    today = date(2025, 6, 1)
+    key = roadmaps(db, muni)["id"].iloc[0]
+    part = roadmap_unit_years(db, key, muni, today)
+    for year in part.years[-3:]:
+        before = db.statements
+        by_school = roadmap_schools(db, Scope(year, periods=YEARS, region_id=region, municipality_id=muni),
+                                    tuple(part.years), part.school_events)
+        assert db.statements - before == 1
+        shown = roadmap_year(part, year, by_school)
+        whole = roadmap(db, key, year, muni, muni, today)
+        assert shown.execution == whole.execution
+        assert shown.events["event_id"].tolist() == whole.events["event_id"].tolist()
+        assert shown.events["overdue"].tolist() == whole.events["overdue"].tolist()
+        assert shown.by_school.equals(whole.by_school)

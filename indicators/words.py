@@ -124,9 +124,13 @@ SOURCE_LABELS = {
     "init": "создание базы",
     "users": "учётные записи",
     "adoption": "принятие дорожной карты",
+    "vpr-import": "загрузка результатов ВПР",
 }
 ENTITY_LABELS = {
     "assessment": "оценка",
+    "vpr_participant": "участник ВПР",
+    "vpr_school_report": "отчёт ВПР по школе",
+    "vpr_scale": "шкала перевода баллов ВПР",
     "event_status": "мероприятие",
     "event_due": "срок мероприятия",
     "roadmap_adoption": "принятие дорожной карты",
@@ -166,3 +170,27 @@ ROLE_LABELS = {
     "region_viewer": "Просмотр региона",
     "admin": "Администратор",
 }
+
+
+# -- ВПР objectivity ---------------------------------------------------------------------------
+VPR_SUBJECTS = {  # subject code → its name as ФИС ОКО writes it
+    "rus": "Русский язык",
+    "math": "Математика",
+    "hist": "История",
+    "bio": "Биология",
+    "geo": "География",
+    "soc": "Обществознание",
+    "phys": "Физика",
+    "chem": "Химия",
+    "lit": "Литература",
+    "eng": "Английский язык",
+    "okr": "Окружающий мир",
+}
+VPR_SIGN_LABELS = {  # Rosobrnadzor's signs of unobjective results (never a verdict)
+    "high": "Результаты выше эталона",
+    "contradiction": "Отметки противоречат результатам ВПР",
+    "cohort": "Резкое изменение результатов параллели",
+    "peak": "Пики баллов на границе отметки",
+}
+VPR_REFERENCE_LABELS = {"region": "регион", "municipality": "муниципалитет"}
+VPR_JOURNAL_LABELS = {"lowered": "Понизили", "confirmed": "Подтвердили", "raised": "Повысили"}

@@ -19,15 +19,16 @@ WRITES = {
     "region_viewer": frozenset(),
     "school_editor": frozenset({"import", "edit", "undo"}),
     "department_editor": frozenset({"import", "edit", "undo", "accept", "unlock", "receive",
-                                    "recommendation", "council", "adoption"}),
+                                    "recommendation", "council", "adoption", "vpr-import"}),
     "admin": frozenset({"import", "edit", "undo", "accept", "unlock", "receive", "recommendation",
                         "council", "catalog", "catalog-file", "demo", "generate", "init", "users",
-                        "adoption"}),
+                        "adoption", "vpr-import"}),
 }
 # Tables whose rows belong to one unit (the column naming it), checked row by row.
 UNIT_COLUMNS = {"assessment": "org_unit_id", "event_status": "org_unit_id",
                 "submission": "org_unit_id", "recommendation": "org_unit_id",
-                "council_snapshot": "municipality_id", "roadmap_adoption": "unit_id"}
+                "council_snapshot": "municipality_id", "roadmap_adoption": "unit_id",
+                "vpr_participant": "org_unit_id", "vpr_school_report": "org_unit_id"}
 # A school editor writes its values and its events, and the «received» mark an import sets.
 SCHOOL_TABLES = frozenset({"assessment", "event_status", "submission"})
 

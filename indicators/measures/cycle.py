@@ -29,14 +29,13 @@ def stage_status(db: Database, period: int, *, kind: str = "school",
                               unit_id=unit_id).drop(columns=["period"])
 
 
-def stage_status_years(db: Database, periods: list[int], *, kind: str = "school",
-                       direction: str | None = None, parent_id: str | None = None,
-                       unit_id: str | None = None) -> pd.DataFrame:
-    """:func:`stage_status` for several school years in one statement (a ``period`` column
-    first): a page can hold a unit's every year and show any."""
+def stage_ctes(source: str) -> str:
+    """The cycle's rule as SQL: from ``source`` (org_unit_id, period, stage, expected, assessed,
+    score_sum, max_sum, evidenced) the CTEs ``st`` (each stage's status and number) and
+    ``breaks`` (each unit and year's first stage that is missing or has no data) — for a query
+    that needs the stages beside other sums (the School page's one statement)."""
     stage_rows = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
-    sql = f"""
-    WITH {summary_sql(["stage"])},
+    return f"""
     stages(stage, stage_no) AS (VALUES {stage_rows}),
     st AS (
         SELECT a.*, s.stage_no,
@@ -44,14 +43,28 @@ def stage_status_years(db: Database, periods: list[int], *, kind: str = "school"
           CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
                WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
                ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
-        FROM agg a JOIN stages s USING (stage)
+        FROM {source} a JOIN stages s USING (stage)
     ),
     breaks AS (
         SELECT org_unit_id, period, min(stage_no) AS break_no FROM st
         WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id, period
-    )
-    SELECT st.period, st.org_unit_id, u.short_name, st.stage, st.stage_no, st.expected, st.assessed,
-           st.score_sum, st.max_sum, st.status, coalesce(st.stage_no = b.break_no, FALSE) AS is_break
+    )"""
+
+
+# The columns of a stage row, from ``st`` joined with ``breaks`` (alias b).
+STAGE_COLUMNS = ("st.period, st.org_unit_id, st.stage, st.stage_no, st.expected, st.assessed, "
+                 "st.score_sum, st.max_sum, st.status, coalesce(st.stage_no = b.break_no, FALSE) AS is_break")
+
+
+def stage_status_years(db: Database, periods: list[int], *, kind: str = "school",
+                       direction: str | None = None, parent_id: str | None = None,
+                       unit_id: str | None = None) -> pd.DataFrame:
+    """:func:`stage_status` for several school years in one statement (a ``period`` column
+    first): a page can hold a unit's every year and show any."""
+    sql = f"""
+    WITH {summary_sql(["stage"])},
+    {stage_ctes("agg")}
+    SELECT {STAGE_COLUMNS.replace("st.org_unit_id,", "st.org_unit_id, u.short_name,")}
     FROM st JOIN org_unit u ON u.id = st.org_unit_id
     LEFT JOIN breaks b USING (org_unit_id, period)
     ORDER BY st.period, u.ord, u.name, st.stage_no

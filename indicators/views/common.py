@@ -142,6 +142,9 @@ def unit_indicator_years(db: Database, unit_id: str, periods_: list[int],
     frame = db.read(
         f"""
         WITH {_LINKS_SQL},
+        own AS (  -- the unit's values alone: a point read, not a join over every unit's values
+            SELECT * FROM assessment WHERE org_unit_id = $u
+        ),
         app AS (  -- the years asked and each one's year before (a persistent gap needs both)
             SELECT * FROM applicable_indicator([$u], list_distinct(
                 list_concat($periods::INTEGER[], [p - 1 FOR p IN $periods::INTEGER[]])))
@@ -156,11 +159,9 @@ def unit_indicator_years(db: Database, unit_id: str, periods_: list[int],
         JOIN org_unit u ON u.id = x.org_unit_id
         JOIN indicator i ON i.id = x.indicator_id
         JOIN criterion c ON c.id = i.criterion_id
-        LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id
-                              AND a.period = x.period
+        LEFT JOIN own a ON a.indicator_id = i.id AND a.period = x.period
         LEFT JOIN app y ON y.indicator_id = i.id AND y.period = x.period - 1
-        LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
-                              AND b.period = x.period - 1
+        LEFT JOIN own b ON b.indicator_id = i.id AND b.period = x.period - 1
         LEFT JOIN links k ON k.indicator_id = i.id AND k.period = x.period
         WHERE list_contains($periods::INTEGER[], x.period) AND ($d IS NULL OR i.direction_id = $d)
         ORDER BY x.period, i.ord, i.id

@@ -1,7 +1,7 @@
 """Школа: one school's profile: its years, its criteria against the municipality, its cycle.
 
 Split in two so that a new school costs the work of one school: :func:`school_years` reads the
-school alone, every school year at once (three statements), :func:`municipal_years` its
+school alone, every school year at once (two statements), :func:`municipal_years` its
 municipality's averages, every year at once (one statement), computed once per municipality
 and shared by every school of it; :func:`combine` puts them together for the year shown — a
 slice, so another year of the same school asks DuckDB nothing.  The page caches each part on
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.measures.cycle import stage_status_years
+from indicators.measures.cycle import STAGE_COLUMNS, stage_ctes
 from indicators.measures.facts import finish, query_params, summed
 from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
@@ -23,6 +23,8 @@ from indicators.views.common import available_periods, unit_indicator_years
 from indicators.views.scope import Scope
 from indicators.words import STAGE_LABELS
 
+STAGE_FRAME_COLUMNS = ["period", "org_unit_id", "short_name", "stage", "stage_no", "expected", "assessed",
+                       "score_sum", "max_sum", "status", "is_break"]   # as stage_status_years
 HISTORY_COLUMNS = ["name", "short_name", "parent_id", "org_unit_id", "period", "expected", "assessed",
                    "score_sum", "max_sum", "compliance", "completeness", "level", "change",
                    "previous_level"]
@@ -69,21 +71,28 @@ def school_link_name(db: Database, school_id: str) -> str | None:
 def school_years(db: Database, school_id: str, direction: str | None, periods: tuple[int, ...],
                  thresholds: Thresholds | None = None) -> SchoolYears:
     """The school alone, every year in ``periods``: its compliance in total and per criterion
-    (one statement over its kept sums), its cycle (one), its indicator table (one)."""
+    and its cycle (one statement over its kept sums), its indicator table (one)."""
     years = list(periods) or available_periods(db)
     params = query_params(db, years, "school", direction, thresholds, unit_id=school_id)
     params = {k: params[k] for k in ("periods", "wanted", "direction", "high", "medium",
                                      "min_completeness")} | {"u": school_id}
     frame = db.read(f"""
-        WITH per_criterion AS ({summed(", criterion_id", "org_unit_id = $u")}),
+        WITH per_group AS ({summed(", criterion_id, stage", "org_unit_id = $u")}),
+        per_stage AS (
+            SELECT org_unit_id, period, stage, sum(expected) AS expected, sum(assessed) AS assessed,
+                   sum(score_sum) AS score_sum, sum(max_sum) AS max_sum, sum(evidenced) AS evidenced
+            FROM per_group GROUP BY ALL
+        ),
+        {stage_ctes("per_stage")},
         agg AS (
             SELECT 'year' AS part, org_unit_id, period, NULL::VARCHAR AS key,
                    sum(expected)::BIGINT AS expected, sum(assessed)::BIGINT AS assessed,
                    sum(score_sum) AS score_sum, sum(max_sum) AS max_sum
-            FROM per_criterion GROUP BY org_unit_id, period
+            FROM per_group GROUP BY org_unit_id, period
             UNION ALL
-            SELECT 'criterion', org_unit_id, period, criterion_id, expected, assessed, score_sum, max_sum
-            FROM per_criterion
+            SELECT 'criterion', org_unit_id, period, criterion_id, sum(expected)::BIGINT,
+                   sum(assessed)::BIGINT, sum(score_sum), sum(max_sum)
+            FROM per_group GROUP BY org_unit_id, period, criterion_id
         ),
         {finish(["part", "org_unit_id", "key"])}
         """.replace("SELECT * EXCLUDE (level_base) FROM levelled", """
@@ -92,12 +101,19 @@ def school_years(db: Database, school_id: str, direction: str | None, periods: t
                EXISTS (SELECT 1 FROM submission s WHERE s.org_unit_id = $u AND s.period = l.period
                        AND s.status = 'accepted') AS locked
         FROM levelled l JOIN org_unit u ON u.id = l.org_unit_id
-        LEFT JOIN criterion c ON c.id = l.key""") + " ORDER BY part DESC, period, ord", params)
+        LEFT JOIN criterion c ON c.id = l.key""") + f"""
+        UNION ALL BY NAME
+        SELECT 'stage' AS part, {STAGE_COLUMNS}, u.short_name
+        FROM st JOIN org_unit u ON u.id = st.org_unit_id LEFT JOIN breaks b USING (org_unit_id, period)
+        WHERE list_contains($wanted::INTEGER[], st.period)
+        ORDER BY part DESC, period, ord, stage_no""", params)
     history = frame[frame["part"] == "year"]
     criteria = (frame[frame["part"] == "criterion"]
                 .rename(columns={"key": "criterion_id", "compliance": "school"})
                 [["period", "criterion_id", "criterion", "ord", "school"]].reset_index(drop=True))
-    stages = stage_status_years(db, years, direction=direction, unit_id=school_id)
+    stages = frame[frame["part"] == "stage"][STAGE_FRAME_COLUMNS].reset_index(drop=True)
+    stages = stages.astype({"stage_no": "int64", "expected": "int64", "assessed": "int64",
+                            "is_break": bool})
     stages["label"] = stages["stage"].map(STAGE_LABELS)
     name = frame["name"].iloc[0] if len(frame) else (
         db.scalar("SELECT name FROM org_unit WHERE id = ?", [school_id]) or school_id)

@@ -42,12 +42,12 @@ def test_a_new_year_on_the_overview_trends_and_region_costs_one_or_two_statement
 
 
 def test_a_new_school_costs_one_schools_work(place):
-    """The school's own part, every year, is three statements whichever the school; the
+    """The school's own part, every year, is two statements whichever the school; the
     municipality's averages are one, shared by every school of it (the page caches them
     apart); a year is then a slice of the two."""
     db, region, muni, schools, t, _ = place
     for school in schools[:3]:
-        assert _counted(db, school_years, school, None, YEARS, t) == 3
+        assert _counted(db, school_years, school, None, YEARS, t) == 2
     assert _counted(db, municipal_years, muni, None, YEARS, t) == 1
 
 
@@ -80,3 +80,17 @@ def test_a_new_year_of_a_roadmap_costs_one_statement(place):
         assert shown.events["event_id"].tolist() == whole.events["event_id"].tolist()
         assert shown.events["overdue"].tolist() == whole.events["overdue"].tolist()
         assert shown.by_school.equals(whole.by_school)
+
+
+def test_the_schools_stages_read_with_its_sums_are_the_cycle_measure(place):
+    """The School page reads a school's stages in the statement of its sums; they are the
+    cycle measure's, year by year."""
+    import pandas as pd
+
+    from indicators.measures.cycle import stage_status_years
+
+    db, _, _, schools, t, _ = place
+    for school in schools[:4]:
+        found = school_years(db, school, None, YEARS, t).stages.drop(columns=["label"])
+        expected = stage_status_years(db, list(YEARS), unit_id=school)
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)

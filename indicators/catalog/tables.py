@@ -81,6 +81,10 @@ SPECS = [
     TableSpec("settings.csv", "setting", ["key"], ["value", "description"], ["key", "value"]),
     TableSpec("recommendation_rules.csv", "recommendation_rule", ["trigger", "key"], ["text"],
               ["trigger", "key", "text"]),
+    # ВПР: primary score → mark per subject, grade and school year (they change between years).
+    TableSpec("vpr_scales.csv", "vpr_scale", ["subject", "grade", "period", "mark"],
+              ["min_score", "max_score", "test_max"],
+              ["subject", "grade", "period", "mark", "min_score", "max_score", "test_max"]),
 ]
 # What a recommendation rule answers (recommendation_rules.csv, column «trigger»).
 RULE_TRIGGERS = ("level", "stage", "indicator", "persistent", "no_data", "evidence")
@@ -160,6 +164,7 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
             row = int(bad.idxmax()) + 2
             raise CatalogError(f"«recommendation_rules.csv», строка {row}, столбец «{col}»: {reason} "
                                f"(указано «{rules.loc[bad.idxmax(), col]}»).")
+    _check_scales(frames["vpr_scale"])
     ind = frames["indicator"]
     checks = [
         (~ind["criterion_id"].isin(criteria), "criterion_id", "неизвестная группа критериев"),
@@ -173,6 +178,42 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
             row = int(bad.idxmax()) + 2
             raise CatalogError(f"«indicators.csv», строка {row}, столбец «{col}»: {reason} "
                                f"(указано «{ind.loc[bad.idxmax(), col]}»).")
+
+
+def _check_scales(scales: pd.DataFrame) -> None:
+    """Each ВПР scale (subject, grade, year): marks 2…5 whose score ranges run from 0 to the
+    test's maximum without a gap or an overlap."""
+    file = "«vpr_scales.csv»"
+    nums = scales.assign(**{c: pd.to_numeric(scales[c], errors="coerce")
+                            for c in ("grade", "period", "mark", "min_score", "max_score", "test_max")})
+    for col in ("grade", "period", "mark", "min_score", "max_score", "test_max"):
+        bad = nums[col].isna() | (nums[col] < 0)
+        if bad.any():
+            raise CatalogError(f"{file}, строка {int(bad.idxmax()) + 2}, столбец «{col}»: нужно "
+                               f"неотрицательное число (указано «{scales.loc[bad.idxmax(), col]}»).")
+    bad = ~nums["mark"].isin([2, 3, 4, 5])
+    if bad.any():
+        raise CatalogError(f"{file}, строка {int(bad.idxmax()) + 2}, столбец «mark»: отметка должна "
+                           f"быть 2, 3, 4 или 5 (указано «{scales.loc[bad.idxmax(), 'mark']}»).")
+    for (subject, grade, period), part in nums.groupby(["subject", "grade", "period"], sort=False):
+        part = part.sort_values("mark")
+        where = f"{file}, шкала «{subject}», {int(grade)} класс, {int(period)} год"
+        if sorted(part["mark"]) != [2, 3, 4, 5]:
+            raise CatalogError(f"{where}: нужны строки для отметок 2, 3, 4 и 5 (есть "
+                               f"{', '.join(str(int(m)) for m in part['mark'])}).")
+        if part["test_max"].nunique() != 1:
+            raise CatalogError(f"{where}: в строках разный максимальный балл test_max.")
+        expected_low = 0.0
+        for row, r in part.iterrows():
+            if r["min_score"] != expected_low or r["max_score"] < r["min_score"]:
+                raise CatalogError(
+                    f"{where}, строка {row + 2}: баллы отметки {int(r['mark'])} должны начинаться с "
+                    f"{expected_low:g} и не убывать (указано {r['min_score']:g}–{r['max_score']:g}); "
+                    "диапазоны идут от 0 до максимального балла без пропусков и наложений.")
+            expected_low = r["max_score"] + 1
+        if part["max_score"].iloc[-1] != part["test_max"].iloc[0]:
+            raise CatalogError(f"{where}: отметка 5 должна заканчиваться на максимальном балле "
+                               f"{part['test_max'].iloc[0]:g} (указано {part['max_score'].iloc[-1]:g}).")
 
 
 def sync_catalog(db: Database, folder: Path = config.CATALOG_DIR, *, force: bool = False) -> bool:

@@ -26,6 +26,7 @@ from indicators.catalog.tables import STAGES
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
+from indicators.synthetic import vpr_demo
 
 SEED = 20250825
 PERIODS = tuple(range(2020, 2025))
@@ -177,6 +178,7 @@ def fill(db: Database) -> None:
         for school in muni.schools:
             assessments += _assessments(rng, school.id, school.id, school.story, school_ind, muni.site)
     assessment_frame = pd.DataFrame(assessments)
+    vpr = vpr_demo.rows(db)            # the ВПР protocols of «Заозёрный», three school years
     with batch(db, USER, "demo") as b:
         b.upsert("org_unit", ["id"], [c for c in units.columns if c != "id"], units)
         b.upsert("roadmap_adoption", ["unit_id", "direction_id"], ["period_from", "period_to", "basis"],
@@ -187,6 +189,7 @@ def fill(db: Database) -> None:
                  ["status", "received_at", "accepted_by", "accepted_at"], _submissions(assessment_frame))
         b.upsert("event_status", ["event_id", "org_unit_id", "period"],
                  ["status", "evidence_url", "done_on", "comment"], _event_statuses(rng, events))
+        vpr_demo.write(b, *vpr)
         b.log("database", "demo", "seed", None, str(SEED))
         b.set_meta("demo", "1")
 

@@ -47,6 +47,7 @@ PAGES = [
     ("app_pages/overview.py", "Обзор", ":material/dashboard:", "overview"),
     (ui.SCHOOL_PAGE, "Школа", ":material/school:", "school"),
     ("app_pages/by_indicator.py", "Показатели", ":material/checklist:", "indicators"),
+    ("app_pages/objectivity.py", "Объективность", ":material/fact_check:", "objectivity"),
     ("app_pages/trends.py", "Динамика", ":material/trending_up:", "trends"),
     ("app_pages/roadmap.py", "Дорожная карта", ":material/route:", "roadmap"),
     ("app_pages/council.py", "Педсовет", ":material/co_present:", "council"),

@@ -14,6 +14,19 @@ from indicators.charts.by_indicator import (  # noqa: F401
     status_share_table,
     weakest_schools,
 )
+from indicators.charts.objectivity import (  # noqa: F401
+    cohort_bars,
+    cohort_table,
+    index_trend,
+    index_trend_table,
+    journal_scatter,
+    journal_scatter_table,
+    score_histogram,
+    score_histogram_table,
+    signs_matrix,
+    signs_matrix_table,
+    two_years_table,
+)
 from indicators.charts.overview import compliance_bars, compliance_table, criteria_heatmap, heatmap_table  # noqa: F401
 from indicators.charts.region import municipality_bars, municipality_table  # noqa: F401
 from indicators.charts.roadmap import (  # noqa: F401

@@ -7,10 +7,12 @@ the editors and the presentation can all use it without a cycle.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import fields, is_dataclass
+from datetime import date, datetime
 from typing import Callable
 
 import pandas as pd
@@ -80,16 +82,17 @@ def _name(fn: Callable) -> str:
 # itself is passed in (``_fn``, not hashed) and the key is its name: a page asks for the
 # function it imported, never for a name looked up at run time.
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _viewed(_fn: Callable, name: str, path: str, version: int, args: tuple) -> object:
-    return _fn(_database(path), *args)
+def _viewed(_fn: Callable, _args: tuple, path: str, key: str) -> object:
+    return _fn(_database(path), *_args)
 
 
 def view(fn: Callable, *args) -> object:
     """``fn(db, *args)`` — a view of ``indicators.views`` or a list for a picker — cached until
     the next write to the database (keyed by the function, the database path, the data version
-    and the arguments; a :class:`~indicators.views.scope.Scope` is hashed field by field)."""
-    key = (_name(fn), database().path, data_version(), args)
-    found = _viewed(fn, *key)
+    and the arguments; a :class:`~indicators.views.scope.Scope` by its fields)."""
+    path = database().path
+    key = f"{_name(fn)}|{path}|{data_version()}|{_text(args)}"
+    found = _viewed(fn, args, path, key)
     _remember(found, key)
     return found
 
@@ -111,15 +114,15 @@ def bands() -> Bands:
 # The registry holds the object itself beside its key, so an id is never mistaken for the id
 # of a later object; it keeps the newest entries, and a frame it no longer knows (or one a page
 # derived) is keyed by its content, as before.
-_KNOWN: OrderedDict[int, tuple[object, tuple]] = OrderedDict()
+_KNOWN: OrderedDict[int, tuple[object, str]] = OrderedDict()
 _KNOWN_MAX = 4096
 _known_lock = threading.Lock()
 
 
-def _remember(result: object, key: tuple) -> None:
+def _remember(result: object, key: str) -> None:
     parts = [(result, key)]
     if is_dataclass(result):
-        parts += [(getattr(result, f.name), (key, f.name)) for f in fields(result)]
+        parts += [(getattr(result, f.name), f"{key}.{f.name}") for f in fields(result)]
     with _known_lock:
         for part, part_key in parts:
             if isinstance(part, (pd.DataFrame, pd.Series)) or part is result:
@@ -129,23 +132,38 @@ def _remember(result: object, key: tuple) -> None:
             _KNOWN.popitem(last=False)
 
 
-def _arg_key(arg: object) -> object:
-    """A figure argument's part of the key: a view's frame by its view key, another frame by
-    its content, anything else as it is (it must be hashable)."""
-    known = _KNOWN.get(id(arg))
-    if known is not None and known[0] is arg:
-        return ("view", known[1])
-    if isinstance(arg, (pd.DataFrame, pd.Series)):
+_PLAIN = (str, int, float, bool, type(None), date, datetime)
+
+
+def _text(obj: object) -> str:
+    """The cache key of a value, as one string: Streamlit then hashes a short text on a rerun
+    instead of walking the value.  A frame a view returned is its view's key; another frame its
+    content's digest; a dataclass, a tuple or a list its parts'; anything else its pickle's
+    digest — never a ``repr`` that could cut a long value short."""
+    known = _KNOWN.get(id(obj))
+    if known is not None and known[0] is obj:
+        return f"view:{known[1]}"
+    if isinstance(obj, _PLAIN):
+        return f"{type(obj).__name__}:{obj!r}"
+    if isinstance(obj, (tuple, list)):
+        return f"{type(obj).__name__}(" + ",".join(_text(v) for v in obj) + ")"
+    if isinstance(obj, (set, frozenset)):
+        return f"{type(obj).__name__}(" + ",".join(sorted(_text(v) for v in obj)) + ")"
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return (f"{type(obj).__qualname__}("
+                + ",".join(f"{f.name}={_text(getattr(obj, f.name))}" for f in fields(obj)) + ")")
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
         try:
-            return ("content", tuple(getattr(arg, "columns", [arg.name])),
-                    pd.util.hash_pandas_object(arg, index=True).to_numpy().tobytes())
+            digest = pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes()
+            cols = list(getattr(obj, "columns", [obj.name]))
+            return "frame:" + hashlib.sha1(repr(cols).encode() + digest).hexdigest()
         except TypeError:  # list cells: pickled instead
-            return ("pickled", pickle.dumps(arg))
-    return arg
+            pass
+    return "pickle:" + hashlib.sha1(pickle.dumps(obj)).hexdigest()
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _built(_builder: Callable, _args: tuple, name: str, key: tuple) -> object:
+def _built(_builder: Callable, _args: tuple, key: str) -> object:
     return _builder(*_args)
 
 
@@ -154,9 +172,9 @@ def cached(builder: Callable, *args) -> object:
     per distinct input: building a Plotly figure costs more than drawing it.  A frame from
     :func:`view` is keyed by that view's key, not hashed; the result is remembered like a
     view's, so a figure's table built from a combined view is keyed cheaply too."""
-    key = tuple(_arg_key(a) for a in args)
-    found = _built(builder, args, _name(builder), key)
-    _remember(found, (_name(builder), key))
+    key = f"{_name(builder)}|{_text(args)}"
+    found = _built(builder, args, key)
+    _remember(found, key)
     return found
 
 

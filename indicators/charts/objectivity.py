@@ -124,7 +124,8 @@ def score_histogram(distribution: pd.DataFrame, scale: pd.DataFrame, title: str)
             continue
         traces.append(dict(type="bar", x=[float(distribution["score"].iloc[k]) for k in idx],
                            y=[int(distribution["count"].iloc[k]) for k in idx], name=f"отметка «{mark}»",
-                           marker=dict(color=color), text=[int(distribution["count"].iloc[k]) for k in idx],
+                           marker=dict(color=color),
+                           text=[str(int(distribution["count"].iloc[k]) or "") for k in idx],
                            textposition="outside", cliponaxis=False,
                            hovertemplate="балл %{x}: %{y} уч.<extra></extra>"))
     rest = [k for k, m in enumerate(marks) if m is None]
@@ -140,7 +141,7 @@ def score_histogram(distribution: pd.DataFrame, scale: pd.DataFrame, title: str)
         notes.append(dict(x=x, y=1, yref="paper", yanchor="bottom", text=f"<b>{label}</b>", showarrow=False,
                           font=dict(size=14, color=BOUNDARY_COLOR), bgcolor="white"))
     test_max = float(scale["test_max"].max()) if len(scale) else float(distribution["score"].max() or 1)
-    layout = base_layout(title, 380, bargap=0.15, barmode="overlay", shapes=shapes, annotations=notes,
+    layout = base_layout(title, 380, bargap=0.15, barmode="overlay", shapes=shapes or None, annotations=notes or None,
                          margin=dict(t=95),
                          xaxis=dict(title=dict(text="Первичный балл"), range=[-0.7, test_max + 0.7], dtick=1 if test_max <= 25 else 2,
                                     showgrid=False, fixedrange=True),
@@ -185,7 +186,7 @@ def journal_scatter(points: pd.DataFrame, scale: pd.DataFrame, title: str) -> go
         notes.append(dict(x=1, xref="paper", xanchor="left", y=y, text=label, showarrow=False,
                           font=dict(size=13, color=BOUNDARY_COLOR)))
     test_max = float(scale["test_max"].max()) if len(scale) else float(points["score"].max() if len(points) else 1)
-    layout = base_layout(title, 380, shapes=shapes, annotations=notes, margin=dict(r=50),
+    layout = base_layout(title, 380, shapes=shapes or None, annotations=notes or None, margin=dict(r=50),
                          xaxis=dict(title=dict(text="Отметка по журналу"), tickvals=[2, 3, 4, 5],
                                     ticktext=["«2»", "«3»", "«4»", "«5»"], range=[1.5, 5.5], fixedrange=True,
                                     showgrid=False),

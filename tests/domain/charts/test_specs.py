@@ -28,6 +28,7 @@ from indicators.ready import ready_db
 from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.views.by_indicator import indicator_choices, indicator_ranking, indicator_view
 from indicators.views.common import best_and_last, roadmaps
+from indicators.views.objectivity import objectivity_view, school_card
 from indicators.views.overview import overview
 from indicators.views.region import region_overview
 from indicators.views.roadmap import roadmap_view
@@ -145,6 +146,17 @@ def inputs(demo_file) -> dict[str, list[tuple]]:
         if s.chart is not None:
             add("slide_figure", s.chart)
             add("slide_figure", s.chart, 1.5, 700)
+    for period in (YEAR - 1, YEAR):   # the ВПР: the cohort sign in 2023, the others in 2024
+        vpr = objectivity_view(db, Scope(period, periods=(2022, 2023, 2024), municipality_id=MUNICIPALITY_ID))
+        add("signs_matrix", vpr.matrix, "Признаки необъективности")
+        add("signs_matrix", vpr.matrix.iloc[:0], "Признаки необъективности")   # a filter with no school
+        add("index_trend", vpr.trend, "Индекс объективности")
+        card = school_card(db, Scope(period, municipality_id=MUNICIPALITY_ID), "sosh-6", "math", 4)
+        add("score_histogram", card.distribution, card.scale, "Первичные баллы")
+        add("score_histogram", card.distribution, card.scale.iloc[:0], "Первичные баллы")   # no scale
+        add("journal_scatter", card.points, card.scale, "Отметка по журналу и балл ВПР")
+        if len(card.cohort):
+            add("cohort_bars", card.cohort, "Та же параллель через год")
     for name, calls in _edge_cases().items():
         found.setdefault(name, []).extend(calls)
     yield found

@@ -34,54 +34,69 @@ class Overview:
 class MunicipalityYears:
     """Every school year of one municipality, read at once (two statements): a head of
     department browses the years, and each one after the first is then a slice, no query."""
-    every: pd.DataFrame        # scope_compliance by criterion with totals, every year
-    department: pd.DataFrame   # the department's indicator table, every year (``period``)
+    years: dict[int, "_Year"]    # school year → its frames, split once
     thresholds: Thresholds
+
+
+@dataclass(frozen=True)
+class _Year:
+    schools: pd.DataFrame         # every school's compliance that year
+    municipality: pd.DataFrame    # the pool of its schools (one row)
+    department: pd.DataFrame      # the department's own compliance (one row)
+    by_criterion: pd.DataFrame    # school × criterion
+    indicators: pd.DataFrame      # the department's indicator table
 
 
 def municipality_years(db: Database, municipality_id: str, direction: str | None,
                        periods: tuple[int, ...], thresholds: Thresholds | None = None) -> MunicipalityYears:
     """The municipality's schools, department and pool, in total and per criterion, and the
-    department's own indicators, for every school year in ``periods``."""
+    department's own indicators, for every school year in ``periods``, split by year once."""
     t = thresholds or Thresholds.from_db(db)
     years = list(periods) or available_periods(db)
-    return MunicipalityYears(
-        every=scope_compliance(db, years, parent_id=municipality_id, by="criterion", totals=True,
-                               direction=direction, thresholds=t),
-        department=unit_indicator_years(db, municipality_id, years, direction),
-        thresholds=t)
+    every = scope_compliance(db, years, parent_id=municipality_id, by="criterion", totals=True,
+                             direction=direction, thresholds=t)
+    department = unit_indicator_years(db, municipality_id, years, direction)
+    total = every[every["criterion_id"].isna()].drop(columns=["criterion_id", "criterion", "criterion_ord"])
+    crit = every[every["criterion_id"].notna() & (every["role"] == "school")].drop(
+        columns=["role", "kind", "units", "units_submitted"])
+    split = {}
+    for period in years:
+        year = total[total["period"] == period]
+        split[period] = _Year(
+            schools=of_role(year, "school").drop(columns=["kind", "units", "units_submitted"]),
+            municipality=of_role(year, "pooled"),
+            department=of_role(year, "department"),
+            by_criterion=crit[crit["period"] == period].reset_index(drop=True),
+            indicators=department[department["period"] == period].drop(columns=["period"])
+            .reset_index(drop=True))
+    return MunicipalityYears(split, t)
 
 
 def overview_of(years: MunicipalityYears, scope: Scope) -> Overview:
     """The scope's year of the municipality: the scope's schools and levels narrow the school
     charts (empty = all), while the municipal figures always cover every school."""
-    period = scope.period
-    every = years.every[years.every["period"] == period]
-    total = every[every["criterion_id"].isna()].drop(columns=["criterion_id", "criterion", "criterion_ord"])
-    all_schools = of_role(total, "school").drop(columns=["kind", "units", "units_submitted"])
+    year = years.years.get(scope.period)
+    if year is None:  # a year outside the ones read: nothing to show
+        empty = pd.DataFrame(columns=["org_unit_id", "name", "short_name", "compliance", "level",
+                                      "expected", "assessed"])
+        year = _Year(empty, empty, empty, empty.assign(criterion_id=None), empty)
+    all_schools = year.schools
     schools = _narrow(all_schools, scope.school_ids, scope.levels)
-    muni = of_role(total, "pooled")
-    dept = of_role(total, "department")
     shown = best_and_last(schools, "compliance")
-    by_crit = of_role(every[every["criterion_id"].notna()], "school").drop(
-        columns=["kind", "units", "units_submitted"])
-    by_crit = by_crit[by_crit["org_unit_id"].isin(shown["org_unit_id"])].reset_index(drop=True)
+    by_crit = year.by_criterion[year.by_criterion["org_unit_id"].isin(shown["org_unit_id"])].reset_index(drop=True)
     expected = all_schools[all_schools["expected"] > 0]
-    department = years.department
+    listed = expected[["org_unit_id", "name", "short_name"]]
     return Overview(
-        period=period,
-        municipality=muni.iloc[0] if len(muni) else pd.Series(dtype=object),
-        department=dept.iloc[0] if len(dept) else None,
+        period=scope.period,
+        municipality=year.municipality.iloc[0] if len(year.municipality) else pd.Series(dtype=object),
+        department=year.department.iloc[0] if len(year.department) else None,
         schools=schools,
         shown=shown,
         by_criterion=by_crit,
         levels=level_counts(expected),
-        by_level={lv: expected[expected["level"] == lv][["org_unit_id", "name", "short_name"]]
-                  .reset_index(drop=True) for lv in LEVELS},
-        not_submitted=expected[expected["assessed"] == 0][["org_unit_id", "name", "short_name"]]
-        .reset_index(drop=True),
-        department_indicators=department[department["period"] == period].drop(columns=["period"])
-        .reset_index(drop=True),
+        by_level={lv: listed[expected["level"] == lv].reset_index(drop=True) for lv in LEVELS},
+        not_submitted=listed[expected["assessed"] == 0].reset_index(drop=True),
+        department_indicators=year.indicators,
         thresholds=years.thresholds,
     )
 

@@ -127,17 +127,25 @@ def school_risk(db: Database, period: int, *, municipality_id: str | None = None
     columns = ["org_unit_id", "name", "short_name", "signs_this_year", "signs_last_year", "both_years", "subjects"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for (unit, name, short), group in frame.groupby(["org_unit_id", "name", "short_name"], sort=False):
-        this = group[group["period"] == period]
-        last = group[group["period"] == period - 1]
-        text = _where(this)
-        if last["signs"].sum():
-            text = "; ".join(t for t in (text, f"в {period_label(period - 1)}: {_where(last)}") if t)
-        rows.append(dict(org_unit_id=unit, name=name, short_name=short,
-                         signs_this_year=int(this["signs"].sum()), signs_last_year=int(last["signs"].sum()),
-                         both_years=bool(this["signs"].sum() and last["signs"].sum()), subjects=text))
-    risk = pd.DataFrame(rows, columns=columns)
+    keys = ["org_unit_id", "name", "short_name"]
+    risk = frame[keys].drop_duplicates("org_unit_id").set_index("org_unit_id")
+    by_year = frame.pivot_table(index="org_unit_id", columns="period", values="signs", aggfunc="sum",
+                                fill_value=0)
+    risk["signs_this_year"] = by_year.get(period, 0)
+    risk["signs_last_year"] = by_year.get(period - 1, 0)
+    risk[["signs_this_year", "signs_last_year"]] = risk[["signs_this_year", "signs_last_year"]].fillna(0).astype(int)
+    risk["both_years"] = (risk["signs_this_year"] > 0) & (risk["signs_last_year"] > 0)
+    flagged = frame.loc[frame["signs"] > 0, ["org_unit_id", "period", "subject", "grade",
+                                             *(f"sign_{s}" for s in SIGNS)]]
+    now: dict[str, list[str]] = {}
+    before: dict[str, list[str]] = {}
+    for row in flagged.itertuples(index=False):
+        (now if row.period == period else before).setdefault(row.org_unit_id, []).append(_where(row))
+    texts = {u: "; ".join(parts) for u, parts in now.items()}
+    for u, parts in before.items():
+        texts[u] = "; ".join(t for t in (texts.get(u, ""), f"в {period_label(period - 1)}: " + "; ".join(parts)) if t)
+    risk["subjects"] = [texts.get(u, "") for u in risk.index]
+    risk = risk.reset_index()[columns]
     return risk.sort_values(["signs_this_year", "both_years", "signs_last_year", "short_name"],
                             ascending=[False, False, False, True], ignore_index=True)
 
@@ -198,11 +206,8 @@ def _reasons(row, settings: ObjectivitySettings) -> list[str]:
     return out
 
 
-def _where(rows: pd.DataFrame) -> str:
-    """«Математика, 4 кл.: результаты выше эталона; …» for the rows that have signs."""
-    parts = []
-    for row in rows[rows["signs"] > 0].itertuples(index=False):
-        labels = [VPR_SIGN_LABELS[s] for s in SIGNS if getattr(row, f"sign_{s}")]
-        text = ", ".join(label[0].lower() + label[1:] for label in labels)
-        parts.append(f"{VPR_SUBJECTS.get(row.subject, row.subject)}, {row.grade} кл.: {text}")
-    return "; ".join(parts)
+def _where(row) -> str:
+    """«Математика, 4 кл.: результаты выше эталона, …» for a row with signs."""
+    labels = [VPR_SIGN_LABELS[s] for s in SIGNS if getattr(row, f"sign_{s}")]
+    text = ", ".join(label[0].lower() + label[1:] for label in labels)
+    return f"{VPR_SUBJECTS.get(row.subject, row.subject)}, {row.grade} кл.: {text}"

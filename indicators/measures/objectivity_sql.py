@@ -65,32 +65,47 @@ school AS (
     SELECT org_unit_id, period, subject, grade,
            any_value(municipality_id) AS municipality_id, any_value(region_id) AS region_id,
            count(*) AS n, avg(score) AS mean_score, stddev_samp(score) AS sd, avg(pct) AS mean_pct,
+           sum(score) AS s1, sum(score * score) AS s2,
            {MARK_COUNTS}
     FROM present GROUP BY org_unit_id, period, subject, grade
 ),
-pooled AS (  -- all participants of a municipality / a region pooled (not the mean of school means)
+pooled AS (  -- all participants of a municipality / a region pooled (not the mean of school means),
+             -- from the schools' sums: mean = Σx / n, sample variance = (Σx² − n·mean²) / (n − 1)
     SELECT region_id, municipality_id, period, subject, grade,
-           grouping(municipality_id) AS whole_region,
-           count(*) AS n, avg(score) AS mean_score, stddev_samp(score) AS sd,
-           count(DISTINCT municipality_id) AS municipalities
-    FROM present
+           grouping(municipality_id) AS whole_region, count(DISTINCT municipality_id) AS municipalities,
+           sum(n) AS n, sum(s1) / sum(n) AS mean_score,
+           sqrt(greatest(sum(s2) - sum(s1) * sum(s1) / sum(n), 0) / nullif(sum(n) - 1, 0)) AS sd
+    FROM school
     GROUP BY GROUPING SETS ((region_id, period, subject, grade),
                             (region_id, municipality_id, period, subject, grade))
 ),
-ranked AS (  -- average ranks (ties share the mean of their ranks) within a school's test
-    SELECT org_unit_id, period, subject, grade, journal_mark, score,
-           rank() OVER (PARTITION BY org_unit_id, period, subject, grade ORDER BY journal_mark)
-             + (count(*) OVER (PARTITION BY org_unit_id, period, subject, grade, journal_mark) - 1) / 2 AS rx,
-           rank() OVER (PARTITION BY org_unit_id, period, subject, grade ORDER BY score)
-             + (count(*) OVER (PARTITION BY org_unit_id, period, subject, grade, score) - 1) / 2 AS ry
+pairs AS (  -- the participants with a journal mark, grouped by (journal mark x, primary score y)
+    SELECT org_unit_id, period, subject, grade, journal_mark AS x, score AS y, count(*) AS c
     FROM present
     WHERE in_scope AND journal_mark IS NOT NULL AND list_contains($periods, period)
+    GROUP BY ALL
 ),
-rho AS (
-    SELECT org_unit_id, period, subject, grade, count(*) AS n_pairs,
-           CASE WHEN count(*) >= $min_n AND count(DISTINCT journal_mark) > 1
-                     AND count(DISTINCT score) > 1 THEN corr(rx, ry) END AS spearman
-    FROM ranked GROUP BY ALL
+rank_x AS (  -- the average rank of a value: the values below it + (its ties + 1) / 2
+    SELECT org_unit_id, period, subject, grade, x,
+           sum(sum(c)) OVER (PARTITION BY org_unit_id, period, subject, grade ORDER BY x)
+             - sum(c) + (sum(c) + 1) / 2 AS rx
+    FROM pairs GROUP BY org_unit_id, period, subject, grade, x
+),
+rank_y AS (
+    SELECT org_unit_id, period, subject, grade, y,
+           sum(sum(c)) OVER (PARTITION BY org_unit_id, period, subject, grade ORDER BY y)
+             - sum(c) + (sum(c) + 1) / 2 AS ry
+    FROM pairs GROUP BY org_unit_id, period, subject, grade, y
+),
+rho AS (  -- Spearman = Pearson's correlation of the average ranks, from the grouped pairs' sums
+    SELECT org_unit_id, period, subject, grade, sum(c) AS n_pairs,
+           CASE WHEN sum(c) >= $min_n AND min(x) < max(x) AND min(y) < max(y) THEN
+                (sum(c) * sum(c * rx * ry) - sum(c * rx) * sum(c * ry))
+                / sqrt((sum(c) * sum(c * rx * rx) - sum(c * rx) ^ 2)
+                       * (sum(c) * sum(c * ry * ry) - sum(c * ry) ^ 2)) END AS spearman
+    FROM pairs JOIN rank_x USING (org_unit_id, period, subject, grade, x)
+               JOIN rank_y USING (org_unit_id, period, subject, grade, y)
+    GROUP BY ALL
 ),
 hist AS (
     SELECT org_unit_id, period, subject, grade, score, count(*) AS c
@@ -145,7 +160,7 @@ joined AS (
            sc.mean_score - $t * sc.sd / sqrt(sc.n) AS ci_low,
            sc.mean_score + $t * sc.sd / sqrt(sc.n) AS ci_high,
            CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN 'region' ELSE 'municipality' END AS reference,
-           CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN rg.n ELSE mu.n END AS ref_n,
+           (CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN rg.n ELSE mu.n END)::BIGINT AS ref_n,
            CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN rg.mean_score ELSE mu.mean_score END AS ref_mean,
            CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN rg.sd ELSE mu.sd END AS ref_sd,
            rho.spearman, rho.n_pairs,

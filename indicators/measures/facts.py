@@ -20,13 +20,8 @@ from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 
 
-def facts_sql() -> str:
-    """Every expected (unit, indicator, period) with its score, if any.
-
-    The units in scope are picked first and only their values are read: the join then builds
-    on a municipality's (or a region's) rows, not on every value of every year in the database.
-    """
-    return """
+# The units in scope: of one kind, under one municipality or region, or one unit.
+_SCOPE_CTE = """
     scope AS (
         SELECT id FROM org_unit u
         WHERE u.kind = $kind
@@ -34,7 +29,16 @@ def facts_sql() -> str:
           AND ($unit IS NULL OR u.id = $unit)
           AND ($region IS NULL OR u.parent_id = $region
                OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
-    ),
+    ),"""
+
+
+def facts_sql() -> str:
+    """Every expected (unit, indicator, period) with its score, if any.
+
+    The units in scope are picked first and only their values are read: the join then builds
+    on a municipality's (or a region's) rows, not on every value of every year in the database.
+    """
+    return _SCOPE_CTE + """
     facts AS (
         SELECT x.org_unit_id, x.period, i.id AS indicator_id, i.criterion_id, i.stage,
                i.direction_id, i.max_score, a.score, coalesce(a.not_applicable, FALSE) AS na,
@@ -56,15 +60,7 @@ def summary_sql(group: list[str], extra: str = "") -> str:
     period and ``group`` columns (``criterion_id``, ``stage``, ``direction_id``), with the
     columns of :data:`AGG_COLUMNS` (and ``evidenced``, ``linked``)."""
     cols = "".join(f", {g}" for g in group)
-    return f"""
-    scope AS (
-        SELECT id FROM org_unit u
-        WHERE u.kind = $kind
-          AND ($parent IS NULL OR u.parent_id = $parent)
-          AND ($unit IS NULL OR u.id = $unit)
-          AND ($region IS NULL OR u.parent_id = $region
-               OR u.parent_id IN (SELECT id FROM org_unit WHERE parent_id = $region))
-    ),
+    return _SCOPE_CTE + f"""
     agg AS ({summed(cols, "org_unit_id IN (SELECT id FROM scope)" + extra)})"""
 
 

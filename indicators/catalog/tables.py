@@ -19,7 +19,7 @@ from indicators import config
 from indicators.store.actors import Actor
 from indicators.store.database import Database
 from indicators.store.door import batch
-from indicators.words import UNIT_LEVELS
+from indicators.words import UNIT_LEVELS, VPR_SIGN_LABELS
 
 STAGES = (
     "goal",
@@ -87,7 +87,7 @@ SPECS = [
               ["subject", "grade", "period", "mark", "min_score", "max_score", "test_max"]),
 ]
 # What a recommendation rule answers (recommendation_rules.csv, column «trigger»).
-RULE_TRIGGERS = ("level", "stage", "indicator", "persistent", "no_data", "evidence")
+RULE_TRIGGERS = ("level", "stage", "indicator", "persistent", "no_data", "evidence", "objectivity")
 
 # Which rows may not be deleted while facts refer to them.
 _REFERENCED_BY = {
@@ -159,6 +159,8 @@ def _check_references(frames: dict[str, pd.DataFrame]) -> None:
         (~rules["trigger"].isin(RULE_TRIGGERS), "trigger", f"должно быть одно из: {', '.join(RULE_TRIGGERS)}"),
         ((rules["trigger"] == "stage") & ~rules["key"].isin(STAGES), "key",
          f"этап должен быть одним из: {', '.join(STAGES)}"),
+        ((rules["trigger"] == "objectivity") & ~rules["key"].isin(VPR_SIGN_LABELS), "key",
+         f"признак ВПР должен быть одним из: {', '.join(VPR_SIGN_LABELS)}"),
     ):
         if bad.any():
             row = int(bad.idxmax()) + 2

@@ -19,6 +19,7 @@ import pandas as pd
 
 from indicators.catalog.tables import STAGES
 from indicators.measures.facts import AGG_COLUMNS, LEVEL_SQL
+from indicators.measures.objectivity_rules import SIGN_CTES, sign_items
 from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
 from indicators.store.database import Database
@@ -55,7 +56,8 @@ _STAGE_ROWS = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
 # and the recommendation stored for the year.  A rule text is looked up here; its placeholders
 # are filled in Python (``_draft``), for the schools that need support only.
 _DRAFT_SQL = f"""
-WITH units AS (
+WITH {SIGN_CTES},
+units AS (
     SELECT id, name, short_name, ord FROM org_unit
     WHERE kind = 'school' AND parent_id = $m AND ($s IS NULL OR id = $s)
 ),
@@ -118,18 +120,22 @@ schools AS (
            b.break_stage, b.break_status, coalesce(c.gaps, []) AS gaps,
            coalesce(c.missing, []) AS missing, coalesce(z.zeros, []) AS zeros,
            coalesce(c.expected > 0 AND (c.level = 'low' OR b.break_stage IS NOT NULL
-                                        OR len(c.gaps) > 0), FALSE) AS needs_support,
+                                        OR len(c.gaps) > 0), FALSE)
+               OR coalesce(len(v.vpr_cells) > 0, FALSE) AS needs_support, v.vpr_cells,
            r.basis AS stored_basis, r.text AS stored_text, r.status, r.approved_by, r.approved_at
     FROM units u
     LEFT JOIN levelled c ON c.org_unit_id = u.id
     LEFT JOIN breaks b ON b.org_unit_id = u.id
     LEFT JOIN zero_lists z ON z.org_unit_id = u.id
+    LEFT JOIN vpr_signs v ON v.org_unit_id = u.id
     LEFT JOIN recommendation r ON r.org_unit_id = u.id AND r.period = $p
 )
 SELECT s.*,
        (SELECT text FROM rule WHERE trigger = 'level' AND key = 'low') AS level_rule,
        (SELECT text FROM rule WHERE trigger = 'stage' AND key = s.break_stage) AS stage_rule,
-       (SELECT text FROM rule WHERE trigger = 'no_data' AND key = '*') AS no_data_rule
+       (SELECT text FROM rule WHERE trigger = 'no_data' AND key = '*') AS no_data_rule,
+       (SELECT list(struct_pack(key := key, text := text)) FROM rule
+        WHERE trigger = 'objectivity') AS vpr_rules
 FROM schools s
 WHERE s.needs_support OR ($stored AND s.stored_text IS NOT NULL)
 ORDER BY s.ord, s.name
@@ -193,6 +199,10 @@ def _draft(school) -> Draft:
     missing = list(school.missing)
     if missing and school.no_data_rule:
         items.append(school.no_data_rule.format_map(_Safe(codes=", ".join(missing))))
+    reason, texts = sign_items(school.vpr_cells, school.vpr_rules, _Safe)
+    if reason:
+        reasons.append(reason)
+    items += texts
     items = [i for i in items if i]
     text = "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
     basis = "; ".join(reasons)

@@ -109,3 +109,19 @@ def test_the_proposal_of_indicator_9(demo_copy):
             confirm_proposal(db, editor, "zaozerny", 2021)
     finally:
         db.close()
+
+
+def test_schools_with_signs_get_the_rule_texts_of_their_signs(demo):
+    from indicators.measures.recommendations import needing_support, rules
+    texts = rules(demo)
+    assert {k for t, k in texts if t == "objectivity"} == set(SIGNS)
+    drafts = needing_support(demo, 2024, "zaozerny").set_index("org_unit_id")
+    cadet, sosh11 = drafts.loc["cadet"], drafts.loc["sosh-11"]
+    assert "результаты выше эталона (Математика, 4 кл.; Русский язык, 4 кл.)" in cadet.basis
+    assert "Признак необъективности ВПР «результаты выше эталона» (Математика, 4 кл.; Русский язык, 4 кл.)" \
+        in cadet.draft
+    assert "«отметки противоречат результатам ВПР» (Русский язык, 5 кл.)" in sosh11.draft
+    others = drafts.drop(index=["cadet", "sosh-11"])
+    assert not others["draft"].str.contains("ВПР").any() and not others["basis"].str.contains("ВПР").any()
+    cohort = needing_support(demo, 2023, "zaozerny").set_index("org_unit_id").loc["sosh-6"]
+    assert "«резкое изменение результатов параллели» (Математика, 4 кл.)" in cohort.draft

@@ -1,0 +1,82 @@
+"""The ВПР signs in the targeted recommendations (used by :mod:`measures.recommendations`).
+
+``SIGN_CTES`` are common table expressions for the recommendations' one statement: V2's
+``objectivity_sql.RESULTS`` for the school year ``$p`` and the municipality ``$m``, its thresholds
+read from the ``setting`` table inside the statement (so drafting asks DuckDB nothing more),
+reduced to ``vpr_signs``: per school, the list of its tests (subject, grade) with a sign.
+``sign_items`` turns that list and the ``objectivity`` rules of the rule table (key = sign code:
+high, contradiction, cohort, peak) into the basis line and the texts, naming the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+from indicators.measures.objectivity import SIGNS, ObjectivitySettings
+from indicators.measures.objectivity_sql import RESULTS
+from indicators.words import VPR_SIGN_LABELS, VPR_SUBJECTS
+
+_SETTING_OF = {"min_n": ("vpr_min_participants", "min_participants"), "t": ("vpr_ci_t", "ci_t"),
+               "rho_max": ("vpr_rank_corr_max", "rank_corr_max"), "iqr": ("vpr_cohort_iqr", "cohort_iqr"),
+               "min_schools": ("vpr_cohort_min_schools", "cohort_min_schools"),
+               "ratio": ("vpr_peak_ratio", "peak_ratio"), "peak_min": ("vpr_peak_min", "peak_min")}
+_DEFAULTS = {f.name: f.default for f in fields(ObjectivitySettings)}
+
+
+def _param(match: re.Match) -> str:
+    name = match.group(1)
+    if name == "periods":
+        return "[$p]"
+    if name == "mun":
+        return "$m"
+    if name == "region":
+        return "NULL::VARCHAR"
+    key, field = _SETTING_OF[name]
+    return f"(SELECT coalesce(max(value), {_DEFAULTS[field]}) FROM setting WHERE key = '{key}')"
+
+
+_RESULTS = re.sub(r"\$([a-z_]+)", _param, RESULTS).strip().rstrip(";")
+_ANY = " OR ".join(f"sign_{s}" for s in SIGNS)
+SIGN_CTES = f"""vpr_rows AS (
+{_RESULTS}
+),
+vpr_signs AS (
+    SELECT org_unit_id,
+           list(struct_pack(subject := subject, grade := grade, {", ".join(f"{s} := sign_{s}" for s in SIGNS)})
+                ORDER BY subject, grade) AS vpr_cells
+    FROM vpr_rows
+    WHERE participants >= (SELECT coalesce(max(value), {_DEFAULTS["min_participants"]}) FROM setting
+                           WHERE key = 'vpr_min_participants') AND ({_ANY})
+    GROUP BY org_unit_id
+)"""
+
+
+def _test(cell) -> str:
+    return f"{VPR_SUBJECTS.get(cell['subject'], cell['subject'])}, {int(cell['grade'])} кл."
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _listed(value) -> list:
+    """A DuckDB list as read (a list or an array; NULL as None, NaN or NA) as a Python list."""
+    try:
+        return list(value)
+    except TypeError:
+        return []
+
+
+def sign_items(cells, rules, safe) -> tuple[str | None, list[str]]:
+    """(the basis line, the recommendation texts) for a school's tests with signs."""
+    cells, rules = _listed(cells), _listed(rules)
+    if not cells:
+        return None, []
+    texts = {r["key"]: r["text"] for r in rules if r["text"]}
+    where = {s: [_test(c) for c in cells if c[s]] for s in SIGNS}
+    found = [s for s in SIGNS if where[s]]
+    basis = "признаки необъективности ВПР: " + "; ".join(
+        f"{_lower(VPR_SIGN_LABELS[s])} ({'; '.join(where[s])})" for s in found)
+    items = [texts[s].format_map(safe(tests="; ".join(where[s]))) for s in found if s in texts]
+    return basis, items

@@ -194,3 +194,139 @@ def test_region_is_the_reference_once_another_municipality_has_protocols(abc):
     assert "верхней границы региона" in a["reasons"][0]
     index = objectivity_index(abc, 2024, municipality_id="mun")
     assert index == {"schools": 4, "flagged": 2, "index": pytest.approx(50.0), "reference": "region"}
+
+
+# -- sign (c), the risk over two years and the index: seven schools, one cohort ----------------
+# Grade 4 in 2023 → grade 5 in 2024, ten participants each.  The cohort fixture's boundaries
+# (1, 2, 3) keep every score off a boundary, so no peak interferes.
+G4_2023 = {"s1": 10, "s2": 10, "s3": 11, "s4": 9, "s5": 10, "s6": 18, "s7": 5}
+G5_2024 = {"s1": 10, "s2": 10, "s3": 10, "s4": 10, "s5": 10, "s7": 10}
+S6_2024 = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18]      # mean 13,5 ÷ 20 = 0,675
+S6_JOURNAL = [5, 5, 5, 4, 4, 4, 3, 3, 2, 2]           # against the scores: sign (b) in 2024
+OFF = [(2, 0, 0), (3, 1, 1), (4, 2, 2), (5, 3, 20)]
+
+
+@pytest.fixture
+def cohorts(tmp_path):
+    db = _db(tmp_path, {s: "mun" for s in G4_2023}, [(4, 2023), (5, 2024)], OFF)
+    for school, score in G4_2023.items():
+        _write(db, school, 2023, 4, [score] * 10)
+    for school, score in G5_2024.items():
+        _write(db, school, 2024, 5, [score] * 10, [4] * 10)
+    _write(db, "s6", 2024, 5, S6_2024, S6_JOURNAL)
+    yield db
+    db.close()
+
+
+def test_sign_cohort_k_and_fences_by_hand(cohorts):
+    res = school_results(cohorts, 2023, municipality_id="mun")
+    k = dict(zip(res["org_unit_id"], res["k"]))
+    # K = (score₂₀₂₃/20) ÷ (mean score₂₀₂₄/20): s1, s2, s5 10/10 = 1; s3 11/10 = 1,1; s4 9/10 = 0,9;
+    # s6 18/13,5 = 1,3333; s7 5/10 = 0,5.
+    assert k == pytest.approx({"s1": 1, "s2": 1, "s3": 1.1, "s4": 0.9, "s5": 1, "s6": 18 / 13.5, "s7": 0.5})
+    # Sorted 0,5 0,9 1 1 1 1,1 1,3333 (n = 7): P25 at position 6·0,25 = 1,5 → 0,9 + 0,5·0,1 = 0,95;
+    # P75 at 4,5 → 1 + 0,5·0,1 = 1,05; IQR = 0,1 → fences 0,95 − 0,3 = 0,65 and 1,05 + 0,3 = 1,35.
+    assert res["k_low"].tolist() == pytest.approx([0.65] * 7)
+    assert res["k_high"].tolist() == pytest.approx([1.35] * 7)
+    flagged = res[res["sign_cohort"]].set_index("org_unit_id")["cohort_direction"].to_dict()
+    assert flagged == {"s7": "rise"}        # 0,5 < 0,65; s6's 1,3333 stays under 1,35
+    s7 = _row(res, "s7")
+    assert any("K = 0,50 ниже границы 0,65 (P25 − 3·IQR по школам муниципалитета)" in r for r in s7["reasons"])
+    # Stricter fences (1,5 IQR: 0,8 and 1,2) catch s6's drop as well — the threshold is a setting.
+    strict = school_results(cohorts, 2023, municipality_id="mun", settings=ObjectivitySettings(cohort_iqr=1.5))
+    assert strict[strict["sign_cohort"]].set_index("org_unit_id")["cohort_direction"].to_dict() == \
+        {"s6": "drop", "s7": "rise"}
+    # Too few schools for quartiles: no fences, no sign.
+    few = school_results(cohorts, 2023, municipality_id="mun", settings=ObjectivitySettings(cohort_min_schools=8))
+    assert few["k_low"].isna().all() and not few["sign_cohort"].any()
+    # The year after has no next year loaded: K unknown.
+    assert school_results(cohorts, 2024, municipality_id="mun")["k"].isna().all()
+
+
+def test_school_risk_this_year_and_last_and_the_index(cohorts):
+    # 2023: s6 scored 18 (sd 0) against a pool of 70 with mean 73/7 = 10,4286 and
+    # Σ(x − mean)² = 30·0,4286² + 10·(0,5714² + 1,4286² + 7,5714² + 5,4286²) = 897,14,
+    # sd = √(897,14/69) = 3,6058, upper bound 10,4286 + 1,96·3,6058/√70 = 11,27 < 18 → sign (a);
+    # s3's 11 stays under.  s7's cohort rise → sign (c).
+    pool = [10] * 30 + [11] * 10 + [9] * 10 + [18] * 10 + [5] * 10
+    mean = sum(pool) / 70
+    upper = mean + T * math.sqrt(sum((x - mean) ** 2 for x in pool) / 69) / math.sqrt(70)
+    r2023 = school_results(cohorts, 2023, municipality_id="mun")
+    assert _row(r2023, "s6")["ref_ci_high"] == pytest.approx(upper)
+    assert r2023.set_index("org_unit_id")["signs"].to_dict() == {"s1": 0, "s2": 0, "s3": 0, "s4": 0, "s5": 0,
+                                                                 "s6": 1, "s7": 1}
+    assert _row(r2023, "s6")["sign_high"] and _row(r2023, "s7")["sign_cohort"]
+    # 2024: s6's marks run against its scores (b), and its grade 5 is above the pool of 70 (60 at
+    # 10, s6's 9…18): mean 735/70 = 10,5, Σ(x − mean)² = 60·0,25 + 82,5 + 10·3² = 187,5,
+    # upper 10,5 + 1,96·√(187,5/69)/√70 = 10,886 < s6's lower 13,5 − 1,96·√(82,5/9)/√10 = 11,62 (a).
+    r2024 = school_results(cohorts, 2024, municipality_id="mun")
+    s6 = _row(r2024, "s6")
+    assert s6["ref_ci_high"] == pytest.approx(10.5 + T * math.sqrt(187.5 / 69) / math.sqrt(70))
+    assert s6["ci_low"] == pytest.approx(13.5 - T * math.sqrt(82.5 / 9) / math.sqrt(10))
+    assert s6["sign_contradiction"] and s6["sign_high"] and r2024["signs"].sum() == 2
+
+    risk = school_risk(cohorts, 2024, municipality_id="mun").set_index("org_unit_id")
+    assert list(risk.index[:2]) == ["s6", "s7"]            # most signs first, both years before one
+    assert risk.loc["s6", ["signs_this_year", "signs_last_year", "both_years"]].tolist() == [2, 1, True]
+    assert risk.loc["s7", ["signs_this_year", "signs_last_year", "both_years"]].tolist() == [0, 1, False]
+    assert risk.loc["s1", ["signs_this_year", "signs_last_year", "both_years"]].tolist() == [0, 0, False]
+    assert risk.loc["s6", "subjects"] == ("Математика, 5 кл.: результаты выше эталона, отметки противоречат результатам ВПР; "
+                                          "в 2023/24: Математика, 4 кл.: результаты выше эталона")
+    # Index = 100 − % of schools with at least one sign: 2023 2 of 7, 2024 1 of 7.
+    assert objectivity_index(cohorts, 2023, municipality_id="mun") == {
+        "schools": 7, "flagged": 2, "index": pytest.approx(100 - 200 / 7), "reference": "municipality"}
+    assert objectivity_index(cohorts, 2024, municipality_id="mun")["index"] == pytest.approx(100 - 100 / 7)
+
+
+# -- sign (d) and small groups ---------------------------------------------------------------
+P = [10] * 6 + [9, 8] + [0, 1, 2, 3, 4, 6, 7, 11, 12, 13, 14, 16]   # 20: a peak at 10 (mark 4)
+Q = [10] * 4 + [0, 1, 2, 3, 6, 7, 12, 13]                           # 12: high but only 4 at 10
+D = [15, 15, 15, 15, 15, 20]                                       # 6: small
+
+
+@pytest.fixture
+def peaks(tmp_path):
+    db = _db(tmp_path, {"p": "mun", "q": "mun", "d": "mun"}, [(4, 2024)])
+    _write(db, "p", 2024, 4, P)
+    _write(db, "q", 2024, 4, Q)
+    _write(db, "d", 2024, 4, D, [5, 5, 5, 5, 5, 2])
+    yield db
+    db.close()
+
+
+def test_sign_peak_excess_by_hand(peaks):
+    res = school_results(peaks, 2024, municipality_id="mun")
+    p, q = _row(res, "p"), _row(res, "q")
+    # p at the boundary 10 (mark 4): 6 at 10, one each at 9 and 8 → (6 + 1)/((1 + 1)/2 + 1) = 3,5
+    # ≥ 3 with 6 ≥ 5 → the sign.  (At 5: (0 + 1)/((1 + 1)/2 + 1) = 0,5; at 15: 0,5.)
+    assert (p["peak_score"], p["peak_mark"], p["peak_count"], p["peak_excess"]) == (10, 4, 6, pytest.approx(3.5))
+    assert p["sign_peak"] and p["signs"] == 1
+    assert p["reasons"] == ["Пик первичных баллов на границе отметки «4»: ровно 10 баллов у 6 участников, "
+                            "на 8–9 баллах — в среднем 1,0 (в 3,5 раза больше, считая +1)"]
+    # q: 4 at 10, none at 8 or 9 → (4 + 1)/(0 + 1) = 5, but fewer than 5 at the boundary: no sign.
+    assert (q["peak_score"], q["peak_excess"], q["sign_peak"]) == (10, pytest.approx(5.0), False)
+
+
+def test_small_groups_are_said_small_and_never_flagged(peaks):
+    d = _row(school_results(peaks, 2024, municipality_id="mun"), "d")
+    # 6 participants < 10.  The numbers are there — its lower bound is above the reference's
+    # upper one, 6 scores of 15 on the boundary of mark 5 (excess (5 + 1)/(0 + 1) = 6), journal
+    # marks falling as scores rise — and none of them is a sign on a group this small.
+    assert d["small"] and d["participants"] == 6
+    assert d["ci_low"] > d["ref_ci_high"] and d["peak_excess"] == pytest.approx(6.0)
+    assert math.isnan(d["spearman"])          # fewer than 10 pairs: undefined
+    assert not d[["sign_high", "sign_contradiction", "sign_cohort", "sign_peak"]].any() and d["signs"] == 0
+    assert d["reasons"] == ["Мало участников (6 при пороге 10): признаки не проверяются — на малой "
+                            "группе различия случайны"]
+    assert objectivity_index(peaks, 2024, municipality_id="mun") == {
+        "schools": 3, "flagged": 1, "index": pytest.approx(100 - 100 / 3), "reference": "municipality"}
+
+
+def test_settings_come_from_the_catalog(tmp_path):
+    db = _db(tmp_path, {}, [])
+    assert ObjectivitySettings.from_db(db) == ObjectivitySettings(
+        min_participants=10, ci_t=1.96, rank_corr_max=0.0, cohort_iqr=3.0, cohort_min_schools=5,
+        peak_ratio=3.0, peak_min=5)
+    descriptions = dict(db.rows("SELECT key, description FROM setting WHERE starts_with(key, 'vpr_')"))
+    assert len(descriptions) == 7 and all("ВПР" in text for text in descriptions.values())
+    assert "наше определение" in descriptions["vpr_peak_ratio"]

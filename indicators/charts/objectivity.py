@@ -120,7 +120,7 @@ def score_histogram(distribution: pd.DataFrame, scale: pd.DataFrame, title: str)
     traces = []
     for mark, color in MARK_COLORS.items():
         idx = [k for k, m in enumerate(marks) if m == mark]
-        if not idx:
+        if not any(int(distribution["count"].iloc[k]) for k in idx):   # no one earned the mark
             continue
         traces.append(dict(type="bar", x=[float(distribution["score"].iloc[k]) for k in idx],
                            y=[int(distribution["count"].iloc[k]) for k in idx], name=f"отметка «{mark}»",
@@ -146,7 +146,8 @@ def score_histogram(distribution: pd.DataFrame, scale: pd.DataFrame, title: str)
                          xaxis=dict(title=dict(text="Первичный балл"), range=[-0.7, test_max + 0.7], dtick=1 if test_max <= 25 else 2,
                                     showgrid=False, fixedrange=True),
                          yaxis=dict(title=dict(text="Участников"), range=[0, top * 1.18], gridcolor="#eee",
-                                    rangemode="tozero", fixedrange=True),
+                                    rangemode="tozero", fixedrange=True, tickformat="d",
+                                    dtick=1 if top <= 8 else None),
                          legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     return figure(traces, layout)
 
@@ -169,12 +170,12 @@ def journal_scatter(points: pd.DataFrame, scale: pd.DataFrame, title: str) -> go
     ``points`` needs journal_mark, score, count."""
     total = max(int(points["count"].max()) if len(points) else 1, 1)
     # the circles of one mark spread a little sideways by score, so neighbours don't cover each other
-    jitter = [((int(s * 2) % 3) - 1) * 0.09 for s in points["score"]]
+    jitter = [((int(s) % 5) - 2) * 0.08 for s in points["score"]]
     x = [float(m) + j for m, j in zip(points["journal_mark"], jitter)]
     traces = [dict(type="scatter", mode="markers+text", x=x, y=points["score"].astype(float).tolist(),
                    text=[str(int(c)) for c in points["count"]], textposition="middle center",
                    textfont=dict(size=11, color="#111"),
-                   marker=dict(size=[12 + 22 * math.sqrt(int(c) / total) for c in points["count"]],
+                   cliponaxis=False, marker=dict(size=[11 + 15 * math.sqrt(int(c) / total) for c in points["count"]],
                                color="rgba(0,114,178,0.35)", line=dict(color="#0072B2", width=1)),
                    customdata=[int(m) for m in points["journal_mark"]],
                    hovertemplate="отметка по журналу «%{customdata}», балл %{y}: %{text} уч.<extra></extra>",
@@ -190,7 +191,7 @@ def journal_scatter(points: pd.DataFrame, scale: pd.DataFrame, title: str) -> go
                          xaxis=dict(title=dict(text="Отметка по журналу"), tickvals=[2, 3, 4, 5],
                                     ticktext=["«2»", "«3»", "«4»", "«5»"], range=[1.5, 5.5], fixedrange=True,
                                     showgrid=False),
-                         yaxis=dict(title=dict(text="Первичный балл ВПР"), range=[-1, test_max + 1],
+                         yaxis=dict(title=dict(text="Первичный балл ВПР"), range=[-1, test_max + 2],
                                     gridcolor="#eee", fixedrange=True))
     return figure(traces, layout)
 
@@ -243,11 +244,11 @@ def index_trend(trend: pd.DataFrame, title: str) -> go.Figure:
     words = [f"{counted(int(f), 'школа', 'школы', 'школ')} из {int(s)}" for f, s in zip(trend["flagged"], trend["schools"])]
     traces = [dict(type="scatter", mode="lines+markers+text", x=labels, y=trend["index"].astype(float).round(1).tolist(),
                    text=[number(v) for v in trend["index"].astype(float)], textposition="top center",
-                   textfont=dict(size=14), line=dict(color="#0072B2", width=3), marker=dict(size=10),
+                   textfont=dict(size=14), line=dict(color="#0072B2", width=3), marker=dict(size=10), cliponaxis=False,
                    customdata=words, name="индекс объективности", showlegend=False,
                    hovertemplate="%{x}: индекс %{text}, признаки у %{customdata}<extra></extra>")]
     layout = base_layout(title, 340, xaxis=dict(type="category", title=dict(text="Учебный год"), fixedrange=True),
-                         yaxis=dict(title=dict(text="Индекс объективности"), range=[0, 108], gridcolor="#eee",
+                         yaxis=dict(title=dict(text="Индекс объективности"), range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100], gridcolor="#eee",
                                     fixedrange=True))
     return figure(traces, layout)
 

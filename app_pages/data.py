@@ -22,6 +22,7 @@ from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
 from indicators.views.common import schools
 from indicators.words import period_label
+from ui.vpr_upload import vpr_section
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,9 +37,9 @@ own = ui.reach().school_ids  # a school's operator works with (and sees) its own
 if own is not None:
     school_frame = school_frame[school_frame["id"].isin(own)]
 names = dict(zip(school_frame["id"], school_frame["short_name"]))
-tab_template, tab_import, tab_accept, tab_export, tab_catalog = st.tabs(
+tab_template, tab_import, tab_accept, tab_export, tab_catalog, tab_vpr = st.tabs(
     ["1. Шаблон для школ", "2. Загрузка файлов", "3. Сдача и приёмка", "4. Выгрузка",
-     "5. Каталог и школы"])
+     "5. Каталог и школы", "6. Результаты ВПР (ФИС ОКО)"])
 
 with tab_template:
     st.markdown("Шаблон Excel: по строке на каждый показатель (уже известные значения "
@@ -192,3 +193,6 @@ with tab_catalog:
                     st.rerun()
     if message := st.session_state.pop("catalog_message", None):
         st.success(message)
+
+with tab_vpr:
+    vpr_section(db, me, scope, None if me.everywhere else list(school_frame["id"]))

@@ -12,6 +12,7 @@ from indicators.views.objectivity import (
     card_choices, cell, combine, for_schools, objectivity_year, objectivity_years, school_card,
 )
 from indicators.words import counted
+from ui.vpr_evidence import proposal_box
 
 NOTES = ("Признаки необъективности — повод для проверки и методической помощи, а не вывод о нарушении. "
          "Результаты ВПР не используются для оценки работы учителей (письма Рособрнадзора о ВПР 2025 г.).")
@@ -131,3 +132,6 @@ if len(whole.trend):
     ui.chart(ui.cached(charts.index_trend, whole.trend, "Индекс объективности по учебным годам"),
              ui.cached(charts.index_trend_table, whole.trend), key="vpr-trend",
              filename=ui.xlsx_name("индекс_объективности", scope))
+
+if own is None:  # the department's indicator 9, proposed from the protocols; a school's operator has none
+    proposal_box(scope)

@@ -269,8 +269,8 @@ def _protocol(read: VprRead, ctx: _Context, subject: str, grade: int, period: in
         "class_name": text(raw["class_name"]) if "class_name" in raw else None,
         "variant": variant.where(~absent, None), "absent": absent.astype(bool),
         "sex": text(raw["sex"]) if "sex" in raw else None,
-        "journal_mark": journal.astype("Int64"), "primary_score": total.where(~absent),
-        "task_points": task_lists, "source_file": f, "source_row": rows}).astype({"journal_mark": object})
+        "journal_mark": pd.Series([None if v != v else int(v) for v in journal], index=raw.index, dtype=object),
+        "primary_score": total.where(~absent), "task_points": task_lists, "source_file": f, "source_row": rows})
 
 
 def _preview(db: Database, plan: VprPlan) -> None:
@@ -281,7 +281,8 @@ def _preview(db: Database, plan: VprPlan) -> None:
     counts["absent"] = int(p["absent"].astype(bool).sum()) if len(p) else 0
     counts.update(new=0, changed=0, unchanged=0, deleted=0, reports=len(plan.reports))
     if len(p):
-        frame = p[KEYS + FIELDS].astype({"journal_mark": "float64", "primary_score": "float64"})
+        frame = p[KEYS + FIELDS].assign(journal_mark=pd.to_numeric(p["journal_mark"]),
+                                        primary_score=pd.to_numeric(p["primary_score"]))
         diff = db.read(
             """
             SELECT count(*) FILTER (WHERE t.participant IS NULL) AS new,

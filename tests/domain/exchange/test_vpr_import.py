@@ -71,6 +71,7 @@ def refused(db: Database, files, **kw) -> str:
 
 def test_a_2022_protocol_imports_its_exact_participants(db, tmp_path):
     frame = participants()
+    frame.loc[1, "journal_mark"] = None   # no mark in the journal: stored empty
     plan = plan_vpr(db, [protocol(tmp_path, frame)])
     assert plan.ok, [str(i) for i in plan.issues]
     assert plan.counts | {} == dict(schools=2, present=int((~frame.absent).sum()), absent=int(frame.absent.sum()),

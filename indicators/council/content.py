@@ -6,19 +6,20 @@ they can't disagree with the pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 
 from indicators.catalog.tables import STAGES
 from indicators.measures.compliance import level_counts, periods
+from indicators.measures.objectivity import SIGNS, ObjectivitySettings, objectivity_index, school_results
 from indicators.measures.recommendations import recommendations
 from indicators.measures.roadmap import municipal_roadmaps
 from indicators.measures.scope_compliance import of_role, scope_compliance
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
-from indicators.words import STAGE_LABELS, STAGE_STATUS_LABELS, period_label
+from indicators.words import STAGE_LABELS, STAGE_STATUS_LABELS, VPR_SIGN_LABELS, VPR_SUBJECTS, period_label
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class Council:
     support: pd.DataFrame           # name, short_name, level, compliance, basis, text, status
     sources: pd.DataFrame           # title, authority, order (the source documents)
     completeness: pd.DataFrame      # name, short_name, expected, assessed, completeness, status
+    # ВПР objectivity (empty without protocols; a snapshot from before it loads with them empty):
+    # one row: schools, flagged, index, reference; and the schools with signs: name, short_name,
+    # signs, where («Математика, 4 кл.: результаты выше эталона; …»)
+    objectivity_index: pd.DataFrame = field(default_factory=pd.DataFrame)
+    objectivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def year(self) -> str:
@@ -94,6 +100,7 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
     stages = cycle[cycle["org_unit_id"].isin(schools["org_unit_id"])]
     roadmaps = municipal_roadmaps(db, municipality_id, period, now.date())
     support = recommendations(db, period, municipality_id, t) if recommended is None else recommended
+    vpr = _objectivity(db, period, municipality_id, support)
     support = support[support["needs_support"]].reset_index(drop=True)
     return Council(
         municipality_id=municipality_id, municipality=name, period=period, as_of=now,
@@ -110,7 +117,56 @@ def build(db: Database, period: int, municipality_id: str, now: datetime | None 
         support=support[["name", "short_name", "level", "compliance", "basis", "text", "status"]],
         sources=_sources(db, list(roadmaps["direction_id"])),
         completeness=_completeness(schools, stages),
+        **vpr,
     )
+
+
+def _objectivity(db: Database, period: int, municipality_id: str,
+                 recommended: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The year's ВПР objectivity index and the schools with signs, from the recommendations'
+    statement (``vpr_*`` columns); asked apart (two statements) only when it lists no school."""
+    empty = {"objectivity_index": pd.DataFrame(), "objectivity": pd.DataFrame()}
+    if len(recommended) and "vpr_schools" in recommended:
+        schools = int(recommended["vpr_schools"].iloc[0] or 0)
+        if not schools:
+            return empty
+        cells = {r.org_unit_id: (r.name, r.short_name, list(r.vpr_cells))
+                 for r in recommended.itertuples(index=False) if _is_list(r.vpr_cells) and len(r.vpr_cells)}
+        reference = "region" if bool(recommended["vpr_region"].iloc[0]) else "municipality"
+    else:
+        results = school_results(db, period, municipality_id=municipality_id,
+                                 settings=ObjectivitySettings.from_db(db))
+        if results.empty:
+            return empty
+        schools = int(results["org_unit_id"].nunique())
+        reference = objectivity_index(db, period, municipality_id=municipality_id, results=results)["reference"]
+        flagged = results[results["signs"] > 0]
+        cells = {u: (p["name"].iloc[0], p["short_name"].iloc[0],
+                     [{"subject": r.subject, "grade": r.grade, **{s: getattr(r, f"sign_{s}") for s in SIGNS}}
+                      for r in p.itertuples(index=False)])
+                 for u, p in flagged.groupby("org_unit_id", sort=False)}
+    rows = []
+    for unit, (name, short_name, tests) in cells.items():
+        where = "; ".join(
+            f"{VPR_SUBJECTS.get(c['subject'], c['subject'])}, {int(c['grade'])} кл.: "
+            + ", ".join(VPR_SIGN_LABELS[s][:1].lower() + VPR_SIGN_LABELS[s][1:] for s in SIGNS if c[s])
+            for c in tests)
+        rows.append(dict(org_unit_id=unit, name=name, short_name=short_name,
+                         signs=sum(bool(c[s]) for c in tests for s in SIGNS), where=where))
+    frame = pd.DataFrame(rows, columns=["org_unit_id", "name", "short_name", "signs", "where"])
+    index = pd.DataFrame([dict(schools=schools, flagged=len(rows), index=100 - 100 * len(rows) / schools,
+                               reference=reference)])
+    return {"objectivity_index": index,
+            "objectivity": frame.sort_values(["signs", "short_name"], ascending=[False, True],
+                                             ignore_index=True)}
+
+
+def _is_list(value) -> bool:
+    try:
+        len(value)
+    except TypeError:
+        return False
+    return not isinstance(value, str)
 
 
 _STAGE_ROWS = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from indicators.charts.base import LEVEL_COLORS, STATUS_COLORS, percent, points
 from indicators.council.content import Council
-from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, counted, period_label
+from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS, VPR_REFERENCE_LABELS, counted, period_label
 from indicators.words import RECOMMENDATION_STATUS_LABELS as REC_STATUS_LABELS
 
 # The slides a council may include, in talk order: key -> what the picker calls it.
@@ -25,6 +25,7 @@ SLIDES = {
     "cycle": "Где прерывается управленческий цикл",
     "trends": "Динамика по годам",
     "roadmaps": "Исполнение дорожных карт",
+    "objectivity": "Объективность результатов ВПР",
     "support": "Школы, которым нужна поддержка",
     "recommendations": "Адресные рекомендации по школам",
     "sources": "Источники и полнота данных",
@@ -203,6 +204,29 @@ def _roadmaps_slide(c: Council, _today: date) -> list[Slide]:
                   chart=spec, text=text)]
 
 
+def _objectivity(c: Council, _today: date) -> list[Slide]:
+    """The year's ВПР signs: the index in the subtitle, the schools with signs (no slide without
+    protocols)."""
+    if c.objectivity_index is None or c.objectivity_index.empty:
+        return []
+    ix = c.objectivity_index.iloc[0]
+    index = "—" if pd.isna(ix["index"]) else f"{float(ix['index']):.1f}".replace(".", ",").removesuffix(",0")
+    subtitle = (f"Индекс объективности {index} · школ с признаками {int(ix['flagged'])} из "
+                f"{int(ix['schools'])} · эталон — {VPR_REFERENCE_LABELS.get(ix['reference'], ix['reference'])}")
+    note = ("Признаки необъективности — повод для проверки и методической помощи, а не вывод о нарушении; "
+            "результаты ВПР не используются для оценки работы учителей.")
+    title = f"Объективность результатов ВПР, {c.year}"
+    s = c.objectivity
+    if s.empty:
+        return [Slide("objectivity", title, subtitle=subtitle,
+                      text=["Признаков необъективности нет ни у одной школы.", note])]
+    table = pd.DataFrame({"Школа": s["short_name"].map(shorten),
+                          "Признаки необъективности": s["where"].map(lambda w: shorten(w, 150))})
+    parts = _chunks(table, ROWS_PER_SLIDE - 4)
+    return [Slide("objectivity", _part(title, n, len(parts)), subtitle=subtitle, table=part, text=[note])
+            for n, part in enumerate(parts, start=1)]
+
+
 def _support(c: Council, _today: date) -> list[Slide]:
     s = c.support
     if s.empty:
@@ -260,7 +284,8 @@ def _sources_slide(c: Council, _today: date) -> list[Slide]:
 
 _BUILDERS = {
     "title": _title, "key_figures": _key_figures, "schools": _schools, "criteria": _criteria_slides,
-    "cycle": _cycle, "trends": _trends, "roadmaps": _roadmaps_slide, "support": _support,
+    "cycle": _cycle, "trends": _trends, "roadmaps": _roadmaps_slide,
+    "objectivity": _objectivity, "support": _support,
     "recommendations": _recommendation_slides, "sources": _sources_slide,
 }
 

@@ -3,7 +3,9 @@
 ``SIGN_CTES`` are common table expressions for the recommendations' one statement: V2's
 ``objectivity_sql.RESULTS`` for the school year ``$p`` and the municipality ``$m``, its thresholds
 read from the ``setting`` table inside the statement (so drafting asks DuckDB nothing more),
-reduced to ``vpr_signs``: per school, the list of its tests (subject, grade) with a sign.
+reduced to ``vpr_signs``: per school, the list of its tests (subject, grade) with a sign, and
+``vpr_summary``: how many schools have results and whether the reference is the region (so the
+council's objectivity index comes with the recommendations, at no statement of its own).
 ``sign_items`` turns that list and the ``objectivity`` rules of the rule table (key = sign code:
 high, contradiction, cohort, peak) into the basis line and the texts, naming the tests.
 """
@@ -49,7 +51,14 @@ vpr_signs AS (
     WHERE participants >= (SELECT coalesce(max(value), {_DEFAULTS["min_participants"]}) FROM setting
                            WHERE key = 'vpr_min_participants') AND ({_ANY})
     GROUP BY org_unit_id
+),
+vpr_summary AS (  -- the schools with results and the reference, for the objectivity index
+    SELECT count(DISTINCT org_unit_id) AS vpr_schools, coalesce(bool_or(reference = 'region'), FALSE) AS vpr_region
+    FROM vpr_rows
 )"""
+# The columns the recommendations' statement adds to each school's row.
+SIGN_COLUMNS = """(SELECT vpr_schools FROM vpr_summary) AS vpr_schools,
+       (SELECT vpr_region FROM vpr_summary) AS vpr_region"""
 
 
 def _test(cell) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from indicators.catalog.tables import STAGES
 from indicators.measures.facts import AGG_COLUMNS, LEVEL_SQL
-from indicators.measures.objectivity_rules import SIGN_CTES, sign_items
+from indicators.measures.objectivity_rules import SIGN_COLUMNS, SIGN_CTES, sign_items
 from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
 from indicators.store.database import Database
@@ -135,7 +135,8 @@ SELECT s.*,
        (SELECT text FROM rule WHERE trigger = 'stage' AND key = s.break_stage) AS stage_rule,
        (SELECT text FROM rule WHERE trigger = 'no_data' AND key = '*') AS no_data_rule,
        (SELECT list(struct_pack(key := key, text := text)) FROM rule
-        WHERE trigger = 'objectivity') AS vpr_rules
+        WHERE trigger = 'objectivity') AS vpr_rules,
+       {SIGN_COLUMNS}
 FROM schools s
 WHERE s.needs_support OR ($stored AND s.stored_text IS NOT NULL)
 ORDER BY s.ord, s.name
@@ -220,7 +221,8 @@ def recommendations(db: Database, period: int, municipality_id: str,
     approved.  A school with a stored text that no longer needs support has no level, basis
     or draft of the year.  Columns: org_unit_id, name, short_name, compliance, level,
     break_stage, break_status, gaps, basis, draft, needs_support, status, approved_by,
-    approved_at, text.
+    approved_at, text; vpr_cells (the school's tests with ВПР signs), vpr_schools (schools of the
+    municipality with ВПР results this year), vpr_region (the reference is the region).
     """
     frame = _schools(db, period, municipality_id, school_id, thresholds, True)
     needs = frame["needs_support"].astype(bool)
@@ -234,6 +236,8 @@ def recommendations(db: Database, period: int, municipality_id: str,
     out["approved_by"] = frame["approved_by"]
     out["approved_at"] = frame["approved_at"]
     out["text"] = frame["stored_text"].where(frame["stored_text"].notna(), frame["draft"])
+    for col in ("vpr_cells", "vpr_schools", "vpr_region"):   # the ВПР signs (objectivity_rules)
+        out[col] = frame[col]
     for col in ("level", "break_stage", "break_status", "basis", "draft", "approved_by", "text"):
         # a missing value is NaN (never None), whichever rows the frame holds
         out[col] = out[col].where(out[col].notna())

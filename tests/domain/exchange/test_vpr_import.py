@@ -89,7 +89,7 @@ def test_a_2022_protocol_imports_its_exact_participants(db, tmp_path):
         else:
             assert row.primary_score == want.primary_score and list(row.task_points) == want.task_points
             assert row.variant == want.variant
-        assert (pd.isna(row.journal_mark) if want.journal_mark is None else row.journal_mark == want.journal_mark)
+        assert (pd.isna(row.journal_mark) if pd.isna(want.journal_mark) else row.journal_mark == want.journal_mark)
 
 
 def test_a_2021_protocol_imports_the_same_participants(db, tmp_path):

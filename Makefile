@@ -43,6 +43,7 @@ test-domain: $(VENV)/.installed-dev
 # of the pages alone: make bench BENCH_ARGS="--scale regional"
 bench: $(VENV)/.installed
 	$(PY) -m bench.import_bench
+	$(PY) -m bench.vpr_bench
 	$(PY) -m bench.page_bench $(BENCH_ARGS)
 
 clean:

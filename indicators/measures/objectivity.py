@@ -191,12 +191,12 @@ def _reasons(row, settings: ObjectivitySettings) -> list[str]:
                    f"{int(row.n_pairs)})")
     if row.sign_cohort:
         drop = row.cohort_direction == "drop"
-        bound, fence = (row.k_high, "P75 + ") if drop else (row.k_low, "P25 − ")
+        bound, fence = (row.k_high, "верхний квартиль + ") if drop else (row.k_low, "нижний квартиль − ")
         out.append(f"Резкое {'снижение' if drop else 'повышение'} результатов той же параллели: в "
                    f"{row.grade} классе в {period_label(row.period)} выполнено в среднем "
                    f"{_n(100 * row.s_this, 0)} % заданий, в {row.grade + 1} классе в "
                    f"{period_label(row.period + 1)} — {_n(100 * row.s_next, 0)} %; K = {_n(row.k, 2)} "
-                   f"{'выше' if drop else 'ниже'} границы {_n(bound, 2)} ({fence}{_n(settings.cohort_iqr, 0)}·IQR "
+                   f"{'выше' if drop else 'ниже'} границы {_n(bound, 2)} ({fence}{_n(settings.cohort_iqr, 0)} межквартильных размаха "
                    f"по школам {of_ref})")
     if row.sign_peak:
         b = row.peak_score

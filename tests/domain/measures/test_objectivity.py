@@ -231,7 +231,7 @@ def test_sign_cohort_k_and_fences_by_hand(cohorts):
     flagged = res[res["sign_cohort"]].set_index("org_unit_id")["cohort_direction"].to_dict()
     assert flagged == {"s7": "rise"}        # 0,5 < 0,65; s6's 1,3333 stays under 1,35
     s7 = _row(res, "s7")
-    assert any("K = 0,50 ниже границы 0,65 (P25 − 3·IQR по школам муниципалитета)" in r for r in s7["reasons"])
+    assert any("K = 0,50 ниже границы 0,65 (нижний квартиль − 3 межквартильных размаха по школам муниципалитета)" in r for r in s7["reasons"])
     # Stricter fences (1,5 IQR: 0,8 and 1,2) catch s6's drop as well — the threshold is a setting.
     strict = school_results(cohorts, 2023, municipality_id="mun", settings=ObjectivitySettings(cohort_iqr=1.5))
     assert strict[strict["sign_cohort"]].set_index("org_unit_id")["cohort_direction"].to_dict() == \

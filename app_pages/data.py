@@ -51,7 +51,7 @@ with tab_template:
     label = "все" if who is None else names[who]
     try:
         # Says now, before the click, if the template can't be made.
-        template.units_for(db, scope.period, scope.municipality_id, who)
+        ui.view(template.units_for, scope.period, scope.municipality_id, who)
         st.download_button(
             "Скачать шаблон (.xlsx)",
             data=lambda: template.build_template(db, scope.period, scope.municipality_id, who),
@@ -65,7 +65,7 @@ with tab_import:
                 "проверяется всё; записывается только после вашего подтверждения и только целиком.")
     round_ = st.session_state.setdefault("upload_round", 0)
     uploaded = ui.file_uploader("Файлы Excel (.xlsx)", accept_multiple_files=True,
-                                key=f"upload-{round_}", limit_mb=limits(db).upload_mb)
+                                key=f"upload-{round_}", limit_mb=ui.view(limits).upload_mb)
     if uploaded:
         files = [(u.name, u.getvalue()) for u in uploaded]
         digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
@@ -175,7 +175,7 @@ with tab_catalog:
     else:
         round_c = st.session_state.setdefault("catalog_round", 0)
         upload = ui.file_uploader("Файл каталога (.xlsx)", key=f"catalog-upload-{round_c}",
-                                  limit_mb=limits(db).upload_mb)
+                                  limit_mb=ui.view(limits).upload_mb)
         if upload is not None:
             plan = catalog_file.plan_catalog(db, upload.name, upload.getvalue(), scope.municipality_id)
             if not plan.ok:

@@ -18,6 +18,7 @@ from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
 from indicators.words import VPR_SUBJECTS, period_label
 from ui.blocks import file_uploader, show_issues, show_questions, table
+from ui.frame import view
 
 
 def vpr_section(db, me, scope, own: list[str] | None) -> None:
@@ -39,7 +40,7 @@ def vpr_section(db, me, scope, own: list[str] | None) -> None:
                                format_func=lambda p: period_label(p))
     round_ = st.session_state.setdefault("vpr_round", 0)
     uploaded = file_uploader("Файлы ВПР (.xlsx)", accept_multiple_files=True, key=f"vpr-upload-{round_}",
-                             limit_mb=limits(db).upload_mb)
+                             limit_mb=view(limits).upload_mb)
     if uploaded:
         files = [(u.name, u.getvalue()) for u in uploaded]
         digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
@@ -93,7 +94,7 @@ def _preview(plan) -> None:
 def _undo(db, me, own) -> None:
     if not me.may_write("undo"):
         return
-    loads = vpr_batches(db, None if me.everywhere else own)
+    loads = view(vpr_batches, None if me.everywhere else own)
     if loads.empty:
         return
     st.divider()

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 
 from indicators.store.database import Database
-from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS, period_label
+from indicators.words import ENTITY_LABELS, EVENT_STATUS_LABELS, FIELD_LABELS, SOURCE_LABELS, VPR_SUBJECTS, period_label
 
 # -- the change log ----------------------------------------------------------------------------
 
@@ -24,22 +24,28 @@ def change_log(db: Database, unit_id: str | None = None, period: int | None = No
                c.new_value, c.source_file, c.source_row, c.batch_id
         FROM change_log c
         WHERE ($unit IS NULL OR list_contains(string_split(c.entity_key, '|'), $unit))
-          AND ($period IS NULL OR split_part(c.entity_key, '|', -1) = CAST($period AS VARCHAR))
+          AND ($period IS NULL OR split_part(c.entity_key, '|',
+                   CASE WHEN list_contains($year_second, c.entity) THEN 2 ELSE -1 END) = CAST($period AS VARCHAR))
           AND ($user IS NULL OR c.user_name = $user)
           AND ($source IS NULL OR c.source = $source)
           AND ($within IS NULL OR list_has_any(string_split(c.entity_key, '|'), $within))
         ORDER BY c.id DESC LIMIT $limit
         """,
         {"unit": unit_id, "period": period, "user": user, "source": source, "limit": limit,
-         "within": None if within is None else list(within)},
+         "within": None if within is None else list(within), "year_second": sorted(YEAR_SECOND)},
     )
-    return frame.assign(record=_records(db, frame["entity_key"]))
+    return frame.assign(record=_records(db, frame["entity"], frame["entity_key"]))
+
+
+# The ВПР rows are keyed unit | school year | subject | grade (| participant): the year second,
+# where every other key ends with it.
+YEAR_SECOND = frozenset({"vpr_participant", "vpr_school_report"})
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _records(db: Database, keys: pd.Series) -> list[str]:
+def _records(db: Database, entities: pd.Series, keys: pd.Series) -> list[str]:
     """What each line is about, as a person names it: «СОШ № 6 · S01 · 2024/25» for the key
     ``sosh-6|S01|2024`` — a unit by its short name, a roadmap event as «Губаха 1.2», the school
     year (the key's last part) as «2024/25»; codes a person reads (S01, M11) stay."""
@@ -56,14 +62,20 @@ def _records(db: Database, keys: pd.Series) -> list[str]:
         names |= dict(db.rows("SELECT id, title FROM criterion WHERE list_contains(?, id)",
                               [sorted(parts)]))
 
-    def record(key: object) -> str:
+    def record(entity: object, key: object) -> str:
         if not isinstance(key, str) or not key:
             return "—"
         words = key.split("|")
+        if entity in YEAR_SECOND:  # unit · year · subject · grade (· participant)
+            shown = [names.get(words[0], words[0])]
+            shown += [period_label(int(words[1])) if len(words) > 1 and _YEAR.fullmatch(words[1]) else ""]
+            shown += [VPR_SUBJECTS.get(w, w) if n == 2 else f"{w} кл." if n == 3 else f"участник {w}"
+                      for n, w in enumerate(words) if n >= 2]
+            return " · ".join(w for w in shown if w)
         last = len(words) - 1
         return " · ".join(period_label(int(p)) if n == last and n and _YEAR.fullmatch(p)
                           else names.get(p, p) for n, p in enumerate(words))
-    return [record(k) for k in keys]
+    return [record(e, k) for e, k in zip(entities, keys)]
 
 
 _VALUE_WORDS = {"true": "да", "false": "нет", **EVENT_STATUS_LABELS, **{

@@ -134,4 +134,4 @@ if len(whole.trend):
              filename=ui.xlsx_name("индекс_объективности", scope))
 
 if own is None:  # the department's indicator 9, proposed from the protocols; a school's operator has none
-    proposal_box(scope)
+    proposal_box(scope, whole.index if whole.has_data else None)

@@ -22,11 +22,12 @@ def _score(x: float | None) -> str:
     return "—" if x is None else f"{x:g}"
 
 
-def proposal_box(scope) -> None:
-    """The proposal for indicator 9 and its «Подтвердить» button (the municipality of ``scope``)."""
+def proposal_box(scope, analysis: dict | None = None) -> None:
+    """The proposal for indicator 9 and its «Подтвердить» button (the municipality of ``scope``);
+    ``analysis``: the year's objectivity index the page already has (no second computation)."""
     if not scope.municipality_id:
         return
-    found = view(proposal, scope.municipality_id, scope.period)
+    found = view(proposal, scope.municipality_id, scope.period, analysis)
     st.subheader("Показатель 9: мониторинг объективности")
     message = st.session_state.pop("vpr_evidence_message", None)
     if message:

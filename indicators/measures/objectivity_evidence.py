@@ -44,11 +44,13 @@ class Proposal:
 
 
 _SCHOOLS = """
-SELECT u.id,
+SELECT u.id, me.kind AS unit_kind, me.parent_id AS unit_parent,
+       (SELECT score FROM assessment c WHERE c.org_unit_id = me.id AND c.period = $period
+          AND c.indicator_id = CASE me.kind WHEN 'school' THEN 'S09' ELSE 'M09' END) AS current,
        EXISTS (SELECT 1 FROM vpr_participant p WHERE p.org_unit_id = u.id AND p.period = $period) AS protocol,
        EXISTS (SELECT 1 FROM vpr_school_report r WHERE r.org_unit_id = u.id AND r.period = $period) AS report
-FROM org_unit u
-WHERE u.kind = 'school' AND (u.id = $unit OR u.parent_id = $unit)
+FROM org_unit me LEFT JOIN org_unit u ON u.kind = 'school' AND (u.id = me.id OR u.parent_id = me.id)
+WHERE me.id = $unit
   AND (u.opened_period IS NULL OR u.opened_period <= $period)
   AND (u.closed_period IS NULL OR u.closed_period > $period)
   AND NOT EXISTS (SELECT 1 FROM assessment a WHERE a.org_unit_id = u.id AND a.indicator_id = 'S09'
@@ -70,25 +72,31 @@ def _index(db: Database, unit: pd.Series, period: int) -> dict | None:
     return found if found and found.get("schools") else None
 
 
-def proposal(db: Database, unit_id: str, period: int) -> Proposal:
-    """The proposed score of indicator 9 for a municipality (M09) or a school (S09)."""
-    units = db.read("SELECT id, kind, parent_id FROM org_unit WHERE id = ?", [unit_id])
-    if units.empty or units["kind"].iloc[0] not in ("municipality", "school"):
+def proposal(db: Database, unit_id: str, period: int, analysis: dict | None = None) -> Proposal:
+    """The proposed score of indicator 9 for a municipality (M09) or a school (S09) — one
+    statement; ``analysis`` is the year's objectivity index when the caller has it already (the
+    page does), else it is computed."""
+    found_rows = db.read(_SCHOOLS, {"unit": unit_id, "period": int(period)})
+    if found_rows.empty or found_rows["unit_kind"].iloc[0] not in ("municipality", "school"):
         raise ValueError(f"unknown municipality or school {unit_id!r}")
-    unit = units.iloc[0]
+    unit = pd.Series({"id": unit_id, "kind": found_rows["unit_kind"].iloc[0],
+                      "parent_id": found_rows["unit_parent"].iloc[0]})
     code = "S09" if unit["kind"] == "school" else "M09"
-    schools = db.read(_SCHOOLS, {"unit": unit_id, "period": int(period)})
+    schools = found_rows[found_rows["id"].notna()]
+    schools = schools.assign(protocol=schools["protocol"].astype(bool), report=schools["report"].astype(bool))
     expected, protocols = len(schools), int(schools["protocol"].sum())
     reports = int((schools["report"] & ~schools["protocol"]).sum())
-    current = db.scalar("SELECT score FROM assessment WHERE org_unit_id = ? AND indicator_id = ? "
-                        "AND period = ?", [unit_id, code, int(period)])
+    current = found_rows["current"].iloc[0]
     current = None if current is None or pd.isna(current) else float(current)
     year = period_label(int(period))
     if not protocols and not reports:
         return Proposal(unit_id, int(period), code, None, expected, 0, 0, None, None,
                         f"Мониторинг объективности ВПР: за {year} учебный год протоколы ВПР не загружены.",
                         current)
-    found = _index(db, unit, int(period)) if protocols else None
+    if analysis is not None and code == "M09" and analysis.get("schools"):
+        found = analysis
+    else:
+        found = _index(db, unit, int(period)) if protocols else None
     full = found is not None and protocols == expected
     score = 2.0 if full else 1.0
     parts = [f"Мониторинг объективности ВПР за {year} учебный год: загружены протоколы "

@@ -125,3 +125,14 @@ def test_schools_with_signs_get_the_rule_texts_of_their_signs(demo):
     assert not others["draft"].str.contains("ВПР").any() and not others["basis"].str.contains("ВПР").any()
     cohort = needing_support(demo, 2023, "zaozerny").set_index("org_unit_id").loc["sosh-6"]
     assert "«резкое изменение результатов параллели» (Математика, 4 кл.)" in cohort.draft
+
+
+def test_the_proposal_reads_one_statement_given_the_pages_analysis(demo):
+    """The page hands the proposal the year's index it has already computed: the proposal is
+    then one statement, and the same as when it computes the analysis itself."""
+    db, muni = demo, "zaozerny"
+    analysis = objectivity.objectivity_index(db, 2024, municipality_id=muni)
+    before = db.statements
+    given = proposal(db, muni, 2024, analysis)
+    assert db.statements - before == 1
+    assert given == proposal(db, muni, 2024)

@@ -82,7 +82,11 @@ def objectivity_years(db: Database, municipality_id: str, periods: tuple[int, ..
                       settings: ObjectivitySettings | None = None) -> pd.DataFrame:
     """The objectivity index of every school year that has results (TREND_COLUMNS)."""
     rows = []
-    for period in periods:
+    loaded = {int(p) for (p,) in db.rows(  # only the years with ВПР results ask for an index
+        "SELECT DISTINCT period FROM vpr_participant p JOIN org_unit u ON u.id = p.org_unit_id "
+        "WHERE u.parent_id = $m UNION SELECT DISTINCT period FROM vpr_school_report r "
+        "JOIN org_unit u ON u.id = r.org_unit_id WHERE u.parent_id = $m", {"m": municipality_id})}
+    for period in [p for p in periods if int(p) in loaded]:
         found = objectivity_index(db, period, municipality_id=municipality_id, settings=settings)
         if found and found.get("schools"):
             rows.append(dict(period=int(period), schools=int(found["schools"]), flagged=int(found["flagged"]),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from indicators.catalog.tables import STAGES
 from indicators.measures.compliance import level_counts, periods
+from indicators.measures.cycle import stage_ctes
 from indicators.measures.objectivity import SIGNS, ObjectivitySettings, objectivity_index, school_results
 from indicators.measures.recommendations import recommendations
 from indicators.measures.roadmap import municipal_roadmaps
@@ -169,36 +170,23 @@ def _is_list(value) -> bool:
     return not isinstance(value, str)
 
 
-_STAGE_ROWS = ", ".join(f"('{s}', {n})" for n, s in enumerate(STAGES, start=1))
-
 # The year's management cycle of each school and of the department, from the kept summary:
-# each stage's status and where the cycle first breaks (as measures.cycle.stage_status), with
+# each stage's status and where the cycle first breaks (the cycle's rule: measures.cycle.stage_ctes), with
 # the unit's submission of the year.
 _CYCLE_SQL = f"""
-WITH stages(stage, stage_no) AS (VALUES {_STAGE_ROWS}),
-sums AS (
-    SELECT s.org_unit_id, s.stage, sum(s.expected) AS expected, sum(s.assessed) AS assessed,
+WITH sums AS (
+    SELECT s.org_unit_id, s.period, s.stage, sum(s.expected) AS expected, sum(s.assessed) AS assessed,
            sum(s.evidenced) AS evidenced, sum(s.score_sum) AS score_sum, sum(s.max_sum) AS max_sum
     FROM compliance_summary s
     WHERE s.period = $p AND s.org_unit_id IN (SELECT id FROM org_unit
                                               WHERE id = $m OR (kind = 'school' AND parent_id = $m))
     GROUP BY ALL
 ),
-st AS (
-    SELECT s.org_unit_id, s.stage, n.stage_no,
-           CASE set_status(expected, assessed, evidenced, score_sum, max_sum)
-                WHEN 'met' THEN 'present' WHEN 'not_met' THEN 'missing'
-                ELSE set_status(expected, assessed, evidenced, score_sum, max_sum) END AS status
-    FROM sums s JOIN stages n USING (stage)
-),
-breaks AS (
-    SELECT org_unit_id, min(stage_no) AS break_no FROM st
-    WHERE status IN ('missing', 'no_data') GROUP BY org_unit_id
-)
+{stage_ctes("sums")}
 SELECT st.org_unit_id, u.short_name, st.stage, st.stage_no, st.status,
        coalesce(st.stage_no = b.break_no, FALSE) AS is_break, sub.status AS submission
 FROM st JOIN org_unit u ON u.id = st.org_unit_id
-LEFT JOIN breaks b USING (org_unit_id)
+LEFT JOIN breaks b USING (org_unit_id, period)
 LEFT JOIN submission sub ON sub.org_unit_id = st.org_unit_id AND sub.period = $p
 ORDER BY u.ord, u.name, st.stage_no
 """

@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from indicators.exchange import catalog_file, export, template
-from indicators.exchange.apply import NeedsConfirmation, apply_import
+from indicators.exchange.apply import apply_import
 from indicators.exchange.check import plan_import
 from indicators.exchange.edits import (
     RefusedError,
@@ -83,20 +83,16 @@ with tab_import:
             st.info("Ваша роль позволяет только просматривать данные: записать загрузку может "
                     "специалист управления или оператор школы.")
         elif plan.ok:
-            confirmed = True
-            if plan.questions:
-                confirmed = st.checkbox("Я проверил(а) вопросы выше: записать как есть", key="confirm-questions")
-            if st.button("Применить: записать в базу", type="primary", key="apply", disabled=not confirmed):
-                try:
-                    batch = apply_import(db, plan, me, confirmed=confirmed)
-                except (AccessDenied, NeedsConfirmation) as exc:
-                    st.error(str(exc))
-                else:
-                    st.session_state["upload_round"] = round_ + 1
-                    st.session_state["last_message"] = (
-                        f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
-                        f"{plan.counts['changed']}. Все страницы уже показывают новые значения.")
-                    st.rerun()
+            batch = ui.confirm_and_apply(
+                plan, lambda confirmed: apply_import(db, plan, me, confirmed=confirmed), key="apply",
+                confirm_key="confirm-questions", button="Применить: записать в базу",
+                confirm="Я проверил(а) вопросы выше: записать как есть")
+            if batch is not None:
+                st.session_state["upload_round"] = round_ + 1
+                st.session_state["last_message"] = (
+                    f"Записано (загрузка № {batch}): новых {plan.counts['new']}, изменённых "
+                    f"{plan.counts['changed']}. Все страницы уже показывают новые значения.")
+                st.rerun()
     if message := st.session_state.pop("last_message", None):
         st.success(message)
     last = ui.view(last_import)

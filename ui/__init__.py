@@ -25,7 +25,7 @@ from ui.frame import (  # noqa: F401
 from ui.auth import account_box, gate, reach, serving_locally  # noqa: F401
 from ui.auth import actor as user  # noqa: F401  (who writes: the signed-in user)
 from ui.blocks import (  # noqa: F401
-    chart, demo_notice, event_table, file_uploader, find_school, indicator_table, link_columns, metric, no_data_notice,
+    chart, confirm_and_apply, demo_notice, event_table, file_uploader, find_school, indicator_table, link_columns, metric, no_data_notice,
     report_failure, school_list, show_issues, show_plan, table, table_block, table_height, xlsx_name,
 )
 from ui.presentation import (  # noqa: F401

@@ -15,10 +15,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from typing import Callable
+
 from indicators.charts import is_missing, percent, points
+from indicators.exchange.apply import NeedsConfirmation
 from indicators.exchange.export import frames_to_xlsx
 from indicators.text import markdown_text
 from indicators.views.common import INTERNAL_COLUMNS, database_flags
+from indicators.store.actors import AccessDenied
 from indicators.views.scope import Scope
 from ui.frame import open_municipality, open_school, open_school_next_run, view
 
@@ -291,6 +295,22 @@ def show_questions(questions: list) -> None:
     file that is not its name in the database)."""
     st.warning(f"**Проверьте перед записью: вопросов {len(questions)}.**")
     st.markdown("\n".join(f"- {markdown_text(q)}" for q in questions))
+
+
+def confirm_and_apply(plan, apply: Callable[[bool], int], *, key: str, confirm_key: str, button: str,
+                      confirm: str) -> int | None:
+    """Under a checked plan: the box that confirms its questions (when it has any) and the button
+    that writes it.  Returns the batch written, or None; a refusal (a role, a question not
+    confirmed) is said in Russian, never raised."""
+    confirmed = True
+    if plan.questions:
+        confirmed = st.checkbox(confirm, key=confirm_key)
+    if st.button(button, type="primary", key=key, disabled=not confirmed):
+        try:
+            return apply(confirmed)
+        except (AccessDenied, NeedsConfirmation) as exc:
+            st.error(str(exc))
+    return None
 
 
 def show_plan(plan) -> None:

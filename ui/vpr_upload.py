@@ -9,7 +9,6 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from indicators.exchange.apply import NeedsConfirmation
 from indicators.exchange.edits import RefusedError
 from indicators.exchange.vpr_apply import apply_vpr, undo_vpr, vpr_batches
 from indicators.exchange.vpr_check import plan_vpr
@@ -17,7 +16,7 @@ from indicators.exchange.workbook_guard import limits
 from indicators.store.actors import AccessDenied
 from indicators.text import markdown_text
 from indicators.words import VPR_SUBJECTS, period_label
-from ui.blocks import file_uploader, show_issues, show_questions, table
+from ui.blocks import confirm_and_apply, file_uploader, show_issues, show_questions, table
 from ui.frame import view
 
 
@@ -53,21 +52,17 @@ def vpr_section(db, me, scope, own: list[str] | None) -> None:
         plan = st.session_state["vpr_plan"]
         _preview(plan)
         if plan.ok:
-            confirmed = True
-            if plan.questions:
-                confirmed = st.checkbox("Я проверил(а) вопросы выше: загрузить как есть", key="vpr-confirm")
-            if st.button("Загрузить", type="primary", key="vpr-apply", disabled=not confirmed):
-                try:
-                    number = apply_vpr(db, plan, me, confirmed=confirmed)
-                except (AccessDenied, NeedsConfirmation) as exc:
-                    st.error(str(exc))
-                else:
-                    st.session_state["vpr_round"] = round_ + 1
-                    c = plan.counts
-                    st.session_state["vpr_message"] = (
-                        f"Результаты ВПР записаны (загрузка № {number}): новых участников {c['new']}, "
-                        f"изменённых {c['changed']}, удалённых {c['deleted']}, отчётов школ {c['reports']}.")
-                    st.rerun()
+            number = confirm_and_apply(
+                plan, lambda confirmed: apply_vpr(db, plan, me, confirmed=confirmed), key="vpr-apply",
+                confirm_key="vpr-confirm", button="Загрузить",
+                confirm="Я проверил(а) вопросы выше: загрузить как есть")
+            if number is not None:
+                st.session_state["vpr_round"] = round_ + 1
+                c = plan.counts
+                st.session_state["vpr_message"] = (
+                    f"Результаты ВПР записаны (загрузка № {number}): новых участников {c['new']}, "
+                    f"изменённых {c['changed']}, удалённых {c['deleted']}, отчётов школ {c['reports']}.")
+                st.rerun()
     if message := st.session_state.pop("vpr_message", None):
         st.success(message)
     _undo(db, me, own)

@@ -216,7 +216,9 @@ def test_the_department_editor_sees_the_whole_municipality_and_its_write_control
     assert {"undo", "submission-accept", "submission-unlock"} <= keys(at, "button")
     template_for = at.selectbox(key="template_for").options
     assert template_for[0] == "Все школы и управление образования" and len(template_for) == len(schools) + 1
-    assert "catalog-apply" not in keys(at, "button") and len(at.file_uploader) == 1  # an administrator's
+    # the data import and the ВПР protocols; the catalog's upload is an administrator's
+    assert "catalog-apply" not in keys(at, "button")
+    assert {u.key for u in at.file_uploader} == {"upload-0", "vpr-upload-0"}
 
     page(at, "school")
     at.selectbox(key="school").select(SCHOOL).run()

@@ -27,7 +27,7 @@ from multiprocessing.context import ForkServerProcess, set_spawning_popen
 from indicators.exchange.read import FileRead, InvalidFile, Issue, read_file
 from indicators.exchange.workbook_guard import MB, Limits
 
-PRELOAD = ["indicators.exchange.guarded"]
+PRELOAD = ["indicators.exchange.guarded", "indicators.exchange.vpr_read"]
 _started = threading.Lock()
 _preloaded = False
 
@@ -87,11 +87,11 @@ def _limit_memory(extra_mb: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def _child(send, name: str, data: bytes, limit: Limits) -> None:
-    """In the child: read, answer with plain values, never raise."""
+def _child(send, read, name: str, data: bytes, limit: Limits) -> None:
+    """In the child: ``read(name, data, limit)``, answer with plain values, never raise."""
     try:
         _limit_memory(limit.memory_mb)
-        answer = ("ok", read_file(name, data, limit))
+        answer = ("ok", read(name, data, limit))
     except InvalidFile as exc:
         answer = ("invalid", exc.issue)
     except MemoryError:
@@ -108,10 +108,17 @@ def _child(send, name: str, data: bytes, limit: Limits) -> None:
 
 def read_guarded(name: str, data: bytes, limit: Limits) -> FileRead:
     """:func:`read_file` under the limits; raises :class:`InvalidFile` for any refusal."""
+    return run_guarded(read_file, name, data, limit)
+
+
+def run_guarded(read, name: str, data: bytes, limit: Limits, label: str = "import-reader"):
+    """``read(name, data, limit)`` — a module-level reader that returns plain values — in a
+    child process under the limits; its answer, or :class:`InvalidFile` for any refusal (the
+    reader's own, or a Russian one naming the file when the child overruns, runs out of memory
+    or dies).  Several may run at once, from threads."""
     _preload()
     receive, send = connection.Pipe(duplex=False)
-    reader = _Reader(target=_child, args=(send, name, data, limit), daemon=True,
-                     name="import-reader")
+    reader = _Reader(target=_child, args=(send, read, name, data, limit), daemon=True, name=label)
     try:
         reader.start()
     finally:

@@ -138,6 +138,26 @@ def _looks_like_text(data: bytes) -> bool:
     return False
 
 
+def measured_package(name: str, data: bytes, limit: Limits) -> bytes:
+    """The workbook's bytes after its container is checked and its parts measured and repacked
+    (``workbook_guard``); raises :class:`InvalidFile` naming the file otherwise."""
+    archive = _check_container(name, data, limit.upload_mb)
+    try:
+        check_parts(archive, limit)
+        return repack(archive, limit)
+    except Refused as exc:
+        raise InvalidFile(Issue(name, str(exc))) from None
+
+
+def open_book(name: str, data: bytes) -> CalamineWorkbook:
+    """The calamine reader of a measured package; a broken one is refused in Russian."""
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # the reader raises many kinds on a broken package
+        raise InvalidFile(Issue(name, f"файл повреждён, прочитать его не удалось ({type(exc).__name__}). "
+                                      "Откройте его в Excel и сохраните заново.")) from None
+
+
 def read_file(name: str, data: bytes, limit: Limits | float = DEFAULT_LIMIT_MB) -> FileRead:
     """The data rows of each known sheet of one workbook, keyed by column key, with
     ``source_row``, and the notes for the preview.  Raises :class:`InvalidFile` for a file that
@@ -151,19 +171,10 @@ def read_file(name: str, data: bytes, limit: Limits | float = DEFAULT_LIMIT_MB) 
     through ``exchange.guarded``, in a child process with a memory and time limit.
     """
     limit = limit if isinstance(limit, Limits) else Limits(upload_mb=float(limit))
-    archive = _check_container(name, data, limit.upload_mb)
-    try:
-        check_parts(archive, limit)
-        data = repack(archive, limit)
-    except Refused as exc:
-        raise InvalidFile(Issue(name, str(exc))) from None
+    data = measured_package(name, data, limit)
     archive = zipfile.ZipFile(io.BytesIO(data))
     paths = sheet_paths(archive)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # the reader raises many kinds on a broken package
-        raise InvalidFile(Issue(name, f"файл повреждён, прочитать его не удалось ({type(exc).__name__}). "
-                                      "Откройте его в Excel и сохраните заново.")) from None
+    book = open_book(name, data)
     present = _expected_sheets(name, book.sheet_names)
     found, xmls = {}, {}
     for sheet_name, actual in present.items():

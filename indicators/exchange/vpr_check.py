@@ -16,14 +16,18 @@ the scores are stored, but marks and the signs that need them wait until the sca
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from indicators.exchange.read import MAX_ISSUES, InvalidFile, Issue
-from indicators.exchange.unit_names import name_key
-from indicators.exchange.vpr_read import ABSENT, VprRead, read_vpr_guarded, split_pair
-from indicators.exchange.vpr_reports import report_rows
+from indicators.exchange.sheets import is_blank
+from indicators.exchange.vpr_read import ABSENT, VprRead, read_vpr_guarded
+from indicators.exchange.vpr_reports import _text, each, numbers, parsed, report_rows, school_ids
 from indicators.exchange.workbook_guard import limits
 from indicators.store.database import Database
 from indicators.words import VPR_SUBJECTS, period_label
@@ -32,7 +36,7 @@ KEYS = ["org_unit_id", "period", "subject", "grade", "participant"]
 FIELDS = ["class_name", "variant", "absent", "sex", "journal_mark", "primary_score", "task_points"]
 REPORT_KEYS = ["org_unit_id", "period", "subject", "grade"]
 REPORT_FIELDS = ["participants", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised"]
-_NOT_DONE = {"x", "х", "n", "н", "-", "—"}   # a task not attempted: 0 points
+READERS = 4   # files read at once (each in its guarded child), at most one a processor
 
 
 @dataclass
@@ -67,7 +71,25 @@ class _Context:
         self.test_max = {(s, int(g), int(p)): float(t) for s, g, p, t in scales.itertuples(index=False)}
         self.issues: list[Issue] = []
         self.questions: list[Issue] = []
-        self.seen: dict[tuple, tuple[str, int]] = {}
+        self.skipped = 0   # problems found beyond the first MAX_ISSUES: counted, not worded
+        self.seen: dict[tuple, dict[str, tuple[str, int]]] = {}   # (subject, grade, period) → participant → (file, row)
+
+    @property
+    def found(self) -> int:
+        """Problems found so far, worded or not."""
+        return len(self.issues) + self.skipped
+
+    def flag(self, file: str, sheet: str | None, column: str | None, at, message, values=None) -> None:
+        """A problem at each of the Excel rows ``at`` (the failing rows, a mask's selection):
+        ``message`` or ``message(value)`` of the matching ``values``; only while the plan lists
+        fewer than MAX_ISSUES are they worded, the rest counted."""
+        room = max(0, MAX_ISSUES - len(self.issues))
+        at = list(at)
+        shown = list(values)[:room] if values is not None else [None] * min(room, len(at))
+        for row, value in zip(at[:room], shown):
+            text = message(value) if callable(message) else message
+            self.issues.append(Issue(file, text, sheet, None if row is None else int(row), column))
+        self.skipped += max(0, len(at) - room)
 
 
 def plan_vpr(db: Database, files: list[tuple[str, bytes]], *, subject: str | None = None,
@@ -82,10 +104,8 @@ def plan_vpr(db: Database, files: list[tuple[str, bytes]], *, subject: str | Non
     limit = limits(db, limit_mb)
     ctx = _Context(db, reach)
     plan = VprPlan([], [])
-    participants, reports, seen = [], [], {}
-    for number, (name, data) in enumerate(files):
-        if progress:
-            progress(number, len(files), name)
+    participants, reports, seen, wanted = [], [], {}, []
+    for name, data in files:
         digest = hashlib.sha256(data).hexdigest()
         if digest in seen:
             ctx.issues.append(Issue(name, f"это тот же файл, что и «{seen[digest]}»: он выбран дважды."))
@@ -93,24 +113,24 @@ def plan_vpr(db: Database, files: list[tuple[str, bytes]], *, subject: str | Non
         seen[digest] = name
         plan.files.append(name)
         plan.hashes.append(digest)
-        try:
-            read = read_vpr_guarded(name, data, limit)
-        except InvalidFile as exc:
-            ctx.issues.append(exc.issue)
-            continue
-        what = _what(read, ctx, dict(subject=subject, grade=grade, period=period), plan.notes)
-        if what is None:
-            continue
-        if read.kind == "reports":
-            frame = report_rows(read, ctx, *what)
-            if frame is not None:
-                reports.append(frame)
-        else:
-            frame = _protocol(read, ctx, *what)
-            if frame is not None:
-                participants.append(frame)
+        wanted.append((name, data))
+    # the files are read in guarded children, a few at once (each under its own limits); they
+    # are checked here one by one, in the order given
+    workers = max(1, min(READERS, os.cpu_count() or 1, len(wanted)))
+    with ThreadPoolExecutor(workers) as pool:
+        reading = [pool.submit(read_vpr_guarded, name, data, limit) for name, data in wanted]
+        for number, ((name, _), future) in enumerate(zip(wanted, reading)):
+            if progress:
+                progress(number, len(wanted), name)
+            try:
+                read = future.result()
+            except InvalidFile as exc:
+                ctx.issues.append(exc.issue)
+                continue
+            _check_file(read, ctx, dict(subject=subject, grade=grade, period=period), plan.notes,
+                        participants, reports)
     found = ctx.issues
-    plan.more_issues = max(0, len(found) - MAX_ISSUES)
+    plan.more_issues = max(0, len(found) - MAX_ISSUES) + ctx.skipped
     plan.issues = found[:MAX_ISSUES]
     plan.questions = ctx.questions
     if participants:
@@ -120,6 +140,16 @@ def plan_vpr(db: Database, files: list[tuple[str, bytes]], *, subject: str | Non
     if plan.ok:
         _preview(db, plan)
     return plan
+
+
+def _check_file(read: VprRead, ctx: _Context, form: dict, notes: list[str], participants: list,
+                reports: list) -> None:
+    what = _what(read, ctx, form, notes)
+    if what is None:
+        return
+    frame = report_rows(read, ctx, *what) if read.kind == "reports" else _protocol(read, ctx, *what)
+    if frame is not None:
+        (reports if read.kind == "reports" else participants).append(frame)
 
 
 def _what(read: VprRead, ctx: _Context, form: dict, notes: list[str]) -> tuple[str, int, int] | None:
@@ -152,125 +182,110 @@ def _what(read: VprRead, ctx: _Context, form: dict, notes: list[str]) -> tuple[s
     return subject, grade, period
 
 
-def school_ids(cells: pd.Series, ctx: _Context, file: str, sheet: str, rows: pd.Series,
-               column: str) -> tuple[pd.Series, pd.Series]:
-    """The school id of each cell («code | name» or a login), or None after reporting the
-    unknown codes and the schools out of reach; also the typed names (for the questions)."""
-    pairs = cells.map(split_pair)
-    codes = pairs.str[0]
-    typed = pairs.str[1]
-    ids = codes.str.lower().map(ctx.ids)
-    for code in codes[ids.isna()].unique():
-        at = int(rows[codes == code].iloc[0])
-        ctx.issues.append(Issue(file, f"неизвестная школа «{code}»: логин (код) школы в файле должен "
-                                      "совпадать с кодом школы в базе (страница «Данные», «Каталог и "
-                                      "школы»).", sheet, at, column))
-    if ctx.reach is not None:
-        outside = ids.notna() & ~ids.isin(ctx.reach)
-        for unit in ids[outside].unique():
-            at = int(rows[ids == unit].iloc[0])
-            ctx.issues.append(Issue(file, f"школа «{ctx.names[unit][1]}» вне вашей организации: "
-                                          "загружать её результаты вы не можете. Уберите её строки.",
-                                    sheet, at, column))
-        ids = ids.where(~outside)
-    for unit, key in {(u, name_key(t)) for u, t in zip(ids, typed) if isinstance(u, str) and t}:
-        if key in {name_key(n) for n in ctx.names[unit] if n}:
-            continue
-        match = (ids == unit) & (typed.map(name_key) == key)
-        shown = typed[match].iloc[0]
-        name, short = ctx.names[unit]
-        also = int(match.sum()) - 1
-        ctx.questions.append(Issue(file, f"в файле школа «{shown}», а под кодом «{unit}» в базе «{name}» "
-                                         f"(кратко «{short}»)" + (f" (и ещё в {also} стр.)" if also else "") +
-                                         ". Проверьте, что это результаты именно этой школы, и подтвердите "
-                                         "загрузку (или исправьте код).", sheet, int(rows[match].iloc[0]), column))
-    return ids, typed
+def _code(value) -> str:
+    if value is None or value != value:
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
 
 
-def numbers(cells: pd.Series, ctx: _Context, file: str, sheet: str, rows: pd.Series, column: str,
-            what: str, *, blank_zero: bool = False) -> pd.Series:
-    """Cells as numbers (NaN where blank); text that is not a number is reported."""
-    text = cells.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v).strip())
-    blank = text.isna() | (text == "")
-    if blank_zero:
-        blank |= text.str.lower().isin(_NOT_DONE)
-    values = pd.to_numeric(text.str.replace(",", ".", regex=False).where(~blank), errors="coerce")
-    for at, value in zip(rows[values.isna() & ~blank], cells[values.isna() & ~blank]):
-        ctx.issues.append(Issue(file, f"{what}: «{value}» — не число.", sheet, int(at), column))
-    return values.fillna(0.0) if blank_zero else values
+def _filled(raw: pd.DataFrame, code: pd.Series) -> pd.Series:
+    """Rows with anything in them (blank rows, trailing or in between, are not data)."""
+    filled = code != ""
+    if (~filled).any():
+        rest = raw.loc[~filled].drop(columns="source_row")
+        filled[~filled] = ~rest.map(is_blank).all(axis=1)
+    return filled
 
 
 def _protocol(read: VprRead, ctx: _Context, subject: str, grade: int, period: int) -> pd.DataFrame | None:
     f, sh, col = read.file, read.sheet, read.columns
     raw = pd.DataFrame(read.rows, dtype=object)
+    code = each(raw["participant"], _code)
+    if len(raw):
+        filled = _filled(raw, code)
+        raw, code = raw[filled].reset_index(drop=True), code[filled].reset_index(drop=True)
     if raw.empty:
         ctx.issues.append(Issue(f, "в протоколе нет ни одной строки участника: загружать нечего.", sh))
         return None
     rows = raw["source_row"].astype(int)
-    before = len(ctx.issues)
+    at, before = rows.to_numpy(), ctx.found
 
-    def bad(mask: pd.Series, column: str, message) -> None:
-        for at, value in zip(rows[mask], raw.loc[mask, column] if column in raw else [None] * int(mask.sum())):
-            if len(ctx.issues) > before + MAX_ISSUES:
-                return
-            ctx.issues.append(Issue(f, message(value) if callable(message) else message, sh, int(at), col.get(column)))
+    def bad(mask: np.ndarray, column: str, message) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            ctx.flag(f, sh, col.get(column), at[mask], message,
+                     raw[column].to_numpy()[mask] if column in raw else None)
 
     ids, _ = school_ids(raw["school"], ctx, f, sh, rows, col["school"])
-    code = raw["participant"].map(lambda v: "" if v is None or v != v else
-                                  str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
     bad(code == "", "participant", "не указан код участника.")
-    absent = raw["variant"].map(lambda v: str(v).strip().lower() == ABSENT if v is not None else False)
-    variant = raw["variant"].map(lambda v: None if v is None or v != v or str(v).strip() == "" else
-                                 str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+    absent, variant = each(raw["variant"], lambda v: (v is not None and str(v).strip().lower() == ABSENT,
+                                                      _code(v) or None), 2)
+    absent = absent.astype(bool)
+    away = absent.to_numpy()
     test_max = ctx.test_max.get((subject, grade, period))
-    points = []
+    points = np.empty((len(raw), len(read.tasks)))
     for i, (header, maximum) in enumerate(read.tasks):
         key = f"task_{i}"
-        value = numbers(raw[key], ctx, f, sh, rows, col[key], "балл за задание", blank_zero=True)
-        given = raw[key].map(lambda v: v is not None and v == v and str(v).strip() != "")
-        bad(~absent & (value < 0), key, lambda v: f"балл за задание отрицательный ({v}).")
+        value, empty, wrong = parsed(raw[key], blank_zero=True)
+        bad(wrong, key, lambda v: f"балл за задание: «{v}» — не число.")
+        value = np.where(np.isnan(value), 0.0, value)
+        bad(~away & (value < 0), key, lambda v: f"балл за задание отрицательный ({v}).")
         if maximum is not None:
-            bad(~absent & (value > maximum), key,
+            bad(~away & (value > maximum), key,
                 lambda v, m=maximum, h=header: f"балл за задание «{h}» — {v}, а наибольший {m:g}.")
-        bad(absent & given, key, "участник отмечен «отсутствовал», но у него есть балл за задание.")
-        points.append(value.where(~absent))
-    total = numbers(raw["primary_score"], ctx, f, sh, rows, col["primary_score"], "итоговый балл")
-    summed = pd.concat(points, axis=1).sum(axis=1) if points else pd.Series(0.0, index=raw.index)
-    bad(~absent & total.isna() & raw["primary_score"].map(lambda v: v is None or str(v).strip() == ""),
-        "primary_score", "нет итогового балла у присутствовавшего участника.")
-    bad(~absent & (total < 0), "primary_score", lambda v: f"итоговый балл отрицательный ({v}).")
+        bad(away & ~empty, key, "участник отмечен «отсутствовал», но у него есть балл за задание.")
+        points[:, i] = np.where(away, np.nan, value)
+    total, empty, wrong = parsed(raw["primary_score"])
+    bad(wrong, "primary_score", lambda v: f"итоговый балл: «{v}» — не число.")
+    summed = np.nansum(points, axis=1)
+    bad(~away & np.isnan(total) & empty, "primary_score", "нет итогового балла у присутствовавшего участника.")
+    bad(~away & (total < 0), "primary_score", lambda v: f"итоговый балл отрицательный ({v}).")
     if test_max is not None:
-        bad(~absent & (total > test_max), "primary_score",
+        bad(~away & (total > test_max), "primary_score",
             lambda v: f"итоговый балл {v} больше максимального балла работы ({test_max:g}).")
-    bad(~absent & total.notna() & ((total - summed).abs() > 1e-9), "primary_score",
+    bad(~away & ~np.isnan(total) & (np.abs(total - summed) > 1e-9), "primary_score",
         lambda v: f"итоговый балл {v} не равен сумме баллов за задания.")
     journal = (numbers(raw["journal_mark"], ctx, f, sh, rows, col["journal_mark"], "отметка по журналу")
                if "journal_mark" in raw else pd.Series(float("nan"), index=raw.index))
     bad(journal.notna() & ~journal.isin([2, 3, 4, 5]), "journal_mark",
         lambda v: f"отметка за предыдущую четверть/триместр «{v}»: должна быть 2, 3, 4 или 5 (или пусто).")
-    for n, (unit, person, at) in enumerate(zip(ids, code, rows)):
-        if not isinstance(unit, str) or not person:
-            continue
-        key = (unit, subject, grade, period, person)
-        if key in ctx.seen:
-            other_file, other_row = ctx.seen[key]
-            where = f"строке {other_row}" + ("" if other_file == f else f" файла «{other_file}»")
-            ctx.issues.append(Issue(f, f"участник с кодом «{person}» уже есть в {where}: код повторяется.",
-                                    sh, int(at), col["participant"]))
-        else:
-            ctx.seen[key] = (f, int(at))
-    if len(ctx.issues) > before:
+    _repeated(ctx, ctx.seen.setdefault((subject, grade, period), {}), f, sh, col["participant"], ids, code, rows)
+    if ctx.found > before:
         return None
-    task_frame = pd.concat(points, axis=1)
-    task_lists = [None if a else list(r) for a, r in zip(absent, task_frame.itertuples(index=False, name=None))]
-    text = lambda s: s.map(lambda v: None if v is None or v != v or str(v).strip() == "" else str(v).strip())
+    task_lists = _lists(points, away)
+    text = lambda s: each(s, lambda v: _text(v) or None)
     return pd.DataFrame({
         "org_unit_id": ids, "period": period, "subject": subject, "grade": grade, "participant": code,
         "class_name": text(raw["class_name"]) if "class_name" in raw else None,
-        "variant": variant.where(~absent, None), "absent": absent.astype(bool),
+        "variant": variant.where(~absent, None), "absent": absent,
         "sex": text(raw["sex"]) if "sex" in raw else None,
-        "journal_mark": pd.Series([None if v != v else int(v) for v in journal], index=raw.index, dtype=object),
-        "primary_score": total.where(~absent), "task_points": task_lists, "source_file": f, "source_row": rows})
+        "journal_mark": journal.astype("Int64").astype(object).where(journal.notna(), None),
+        "primary_score": np.where(away, np.nan, total), "task_points": task_lists, "source_file": f, "source_row": rows})
+
+
+def _lists(points: np.ndarray, absent: np.ndarray) -> pd.Series:
+    """Each row's task points as one list cell (none for an absent participant), built as an
+    Arrow list column: DuckDB reads it as DOUBLE[] directly, no Python list per participant."""
+    n, k = points.shape
+    column = pa.ListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)),
+                                      pa.array(points.ravel()), mask=pa.array(absent))
+    return pd.Series(pd.arrays.ArrowExtensionArray(column))
+
+
+def _repeated(ctx: _Context, seen: dict, f: str, sh: str, column: str, ids: pd.Series, code: pd.Series,
+              rows: pd.Series) -> None:
+    """A participant's code met before — earlier in the file or in an earlier file of the same
+    subject, grade and year — is reported at each repeat, naming the first."""
+    known = ids.notna() & (code != "")
+    key, at = ids[known] + "\x1f" + code[known], rows[known]
+    earlier = key.map(seen.get)                      # (file, row) of an earlier file, or None
+    first = at.groupby(key, sort=False).transform("first")
+    again = earlier.notna() | key.duplicated()
+    for row, who, other, in_file in zip(at[again], code[known][again], earlier[again], first[again]):
+        other_file, other_row = other if other is not None else (f, in_file)
+        ctx.flag(f, sh, column, [row], f"участник с кодом «{who}» уже есть в строке {other_row}"
+                 + ("" if other_file == f else f" файла «{other_file}»") + ": код повторяется.")
+    seen.update(zip(key[~again], zip([f] * int((~again).sum()), at[~again].tolist())))
 
 
 def _preview(db: Database, plan: VprPlan) -> None:

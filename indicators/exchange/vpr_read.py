@@ -24,17 +24,15 @@ frame, whose allocator does not live under its memory limit); ``vpr_check`` judg
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
 from indicators.exchange import guarded
-from indicators.exchange.read import InvalidFile, Issue, _check_container
+from indicators.exchange.read import InvalidFile, Issue, measured_package, open_book
 from indicators.exchange.sheets import is_blank, normal
-from indicators.exchange.workbook_guard import Limits, Refused, check_parts, repack
+from indicators.exchange.workbook_guard import Limits
 from indicators.words import VPR_SUBJECTS
 
 ABSENT = "отсутствовал"
@@ -124,17 +122,7 @@ def read_vpr(name: str, data: bytes, limit: Limits | float = 10) -> VprRead:
     """The layout and raw rows of one ВПР workbook; raises :class:`InvalidFile` (Russian,
     naming the file and, where known, the sheet) for a file that can't be used at all."""
     limit = limit if isinstance(limit, Limits) else Limits(upload_mb=float(limit))
-    archive = _check_container(name, data, limit.upload_mb)
-    try:
-        check_parts(archive, limit)
-        data = repack(archive, limit)
-    except Refused as exc:
-        raise InvalidFile(Issue(name, str(exc))) from None
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # the reader raises many kinds on a broken package
-        raise InvalidFile(Issue(name, f"файл повреждён, прочитать его не удалось ({type(exc).__name__}). "
-                                      "Откройте его в Excel и сохраните заново.")) from None
+    book = open_book(name, measured_package(name, data, limit))
     reports: VprRead | None = None
     order = sorted(book.sheet_names, key=lambda s: normal(s) != "протокол")
     for sheet in order:
@@ -222,20 +210,23 @@ def _protocol(name: str, sheet: str, table: list[list], at: int, kind: str) -> V
         raise InvalidFile(Issue(name, "нет столбцов с баллами за задания («1 (1б)», «2 (2б)» … или "
                                       "«балл за 1» …).", sheet, at + 1))
     picked = {**positions, **{f"task_{i}": pos for i, pos in enumerate(task_positions)}}
-    rows: dict[str, list] = {key: [] for key in [*picked, "source_row"]}
-    for number, values in enumerate(table[at + 1:], start=at + 2):
-        cells = {key: (values[pos] if pos < len(values) else None) for key, pos in picked.items()}
-        if all(is_blank(v) for v in cells.values()):
-            continue   # blank rows, trailing or in between, are not data
-        for key, value in cells.items():
-            rows[key].append(value)
-        rows["source_row"].append(number)
+    body = table[at + 1:]
+    width = min((len(r) for r in body), default=0)
+    if any(len(r) != width for r in body):   # calamine's rows are of one width; a ragged one is padded
+        width = max(len(r) for r in body)
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    cells = list(zip(*body)) if body else []
+    # whole columns, blank rows included (``vpr_check`` drops them, column-wise): a row loop
+    # here would cost a region's 400,000 rows seconds
+    rows: dict[str, list] = {key: list(cells[pos]) if pos < width else [None] * len(body)
+                             for key, pos in picked.items()}
+    rows["source_row"] = list(range(at + 2, at + 2 + len(body)))
     return VprRead(name, kind, sheet, rows, columns, tasks)
 
 
-def _loaded_year(rows: pd.DataFrame) -> dict[str, tuple[int, str]]:
+def _loaded_year(rows: dict[str, list]) -> dict[str, tuple[int, str]]:
     """The school year from «Дата загрузки» (a ВПР of April 2024 is of the year 2023/24)."""
-    for value in rows.get("loaded", [])[:1]:
+    for value in [v for v in rows.get("loaded", []) if not is_blank(v)][:1]:
         text = str(value)
         found = re.search(r"(20\d\d)-(\d\d)-\d\d", text) or re.search(r"\d\d\.(\d\d)\.(20\d\d)", text)
         if found:
@@ -291,52 +282,7 @@ def _reports(name: str, sheet: str, table: list[list], read: VprRead) -> None:
 
 # -- in a guarded child ------------------------------------------------------------------------
 
-def _child(send, name: str, data: bytes, limit: Limits) -> None:
-    try:
-        guarded._limit_memory(limit.memory_mb)
-        answer = ("ok", read_vpr(name, data, limit))
-    except InvalidFile as exc:
-        answer = ("invalid", exc.issue)
-    except MemoryError:
-        answer = ("memory", None)
-    except Exception as exc:  # any reader bug becomes a refusal of this file, not a crash
-        answer = ("error", type(exc).__name__)
-    del data
-    try:
-        send.send(answer)
-    except MemoryError:
-        send.send(("memory", None))
-    send.close()
-
-
 def read_vpr_guarded(name: str, data: bytes, limit: Limits) -> VprRead:
     """:func:`read_vpr` in a child process under the memory and time limits (as
     ``guarded.read_guarded`` reads the data import's files); raises :class:`InvalidFile`."""
-    from multiprocessing import connection
-
-    guarded._preload()
-    receive, send = connection.Pipe(duplex=False)
-    reader = guarded._Reader(target=_child, args=(send, name, data, limit), daemon=True,
-                             name="vpr-reader")
-    try:
-        reader.start()
-    finally:
-        send.close()
-    kind, value = "timeout", None
-    try:
-        if receive.poll(limit.timeout_s):
-            try:
-                kind, value = receive.recv()
-            except (EOFError, OSError):
-                kind = "died"
-    finally:
-        receive.close()
-        reader.join(5 if kind != "timeout" else 0)
-        if reader.is_alive():
-            reader.kill()
-            reader.join()
-    if kind == "ok":
-        return value
-    if kind == "invalid":
-        raise InvalidFile(value)
-    raise InvalidFile(Issue(name, guarded._message(kind, value, reader.exitcode, limit)))
+    return guarded.run_guarded(read_vpr, name, data, limit, "vpr-reader")

@@ -218,3 +218,31 @@ def test_a_file_that_is_no_vpr_file_is_refused(db, tmp_path):
     name, data = protocol(tmp_path, participants())
     message = refused(db, [edited((name, data), "Протокол", "H2", "Вариантик")])
     assert "не найден ни протокол ВПР" in message
+
+
+def test_a_20000_row_protocol_imports_every_participant(db, tmp_path):
+    schools = list(db.read("SELECT id, name FROM org_unit WHERE kind = 'school' ORDER BY id")
+                   .itertuples(index=False, name=None))
+    frame = random_participants(schools, per_school=-(-20_000 // len(schools)), test_max=20, seed=7)
+    frame = frame.iloc[:20_000]
+    plan = plan_vpr(db, [protocol(tmp_path, frame, "Математика 4 класс.xlsx")])
+    assert plan.ok, [str(i) for i in plan.issues]
+    assert plan.counts["new"] == 20_000 and plan.counts["absent"] == int(frame.absent.sum())
+    apply_vpr(db, plan, ADMIN)
+    got = stored(db).set_index("participant")
+    assert len(got) == 20_000 and set(got.index) == set(frame["participant"])
+    present = frame[~frame.absent]
+    assert got["primary_score"].sum() == present["primary_score"].sum()
+    assert got["org_unit_id"].value_counts().to_dict() == frame["school_id"].value_counts().to_dict()
+    for _, want in frame.iloc[[0, 1, 2, 9_999, 10_000, 19_998, 19_999]].iterrows():
+        row = got.loc[want.participant]
+        assert (row.org_unit_id, row.absent, row.class_name, row.sex) == (
+            want.school_id, want.absent, want.class_name, want.sex)
+        if want.absent:
+            assert pd.isna(row.primary_score) and row.task_points in (None, pd.NA)
+        else:
+            assert row.primary_score == want.primary_score and list(row.task_points) == want.task_points
+            assert row.variant == want.variant
+        assert (pd.isna(row.journal_mark) if pd.isna(want.journal_mark) else row.journal_mark == want.journal_mark)
+    absent = frame[frame.absent].iloc[0]
+    assert got.loc[absent.participant, "task_points"] in (None, pd.NA) and got.loc[absent.participant, "absent"]

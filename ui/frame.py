@@ -125,7 +125,9 @@ def _remember(result: object, key: str) -> None:
         parts += [(getattr(result, f.name), f"{key}.{f.name}") for f in fields(result)]
     with _known_lock:
         for part, part_key in parts:
-            if isinstance(part, (pd.DataFrame, pd.Series)) or part is result:
+            # Frames and dataclasses only: None, a number or a string is its own key (a view
+            # that returned None must not lend its key to every other None).
+            if isinstance(part, (pd.DataFrame, pd.Series)) or (part is result and is_dataclass(part)):
                 _KNOWN[id(part)] = (part, part_key)
                 _KNOWN.move_to_end(id(part))
         while len(_KNOWN) > _KNOWN_MAX:
@@ -140,11 +142,11 @@ def _text(obj: object) -> str:
     instead of walking the value.  A frame a view returned is its view's key; another frame its
     content's digest; a dataclass, a tuple or a list its parts'; anything else its pickle's
     digest — never a ``repr`` that could cut a long value short."""
+    if isinstance(obj, _PLAIN):  # first: None or a number is itself, whichever view gave it
+        return f"{type(obj).__name__}:{obj!r}"
     known = _KNOWN.get(id(obj))
     if known is not None and known[0] is obj:
         return f"view:{known[1]}"
-    if isinstance(obj, _PLAIN):
-        return f"{type(obj).__name__}:{obj!r}"
     if isinstance(obj, (tuple, list)):
         return f"{type(obj).__name__}(" + ",".join(_text(v) for v in obj) + ")"
     if isinstance(obj, (set, frozenset)):

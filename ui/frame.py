@@ -157,7 +157,7 @@ def _text(obj: object) -> str:
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         try:
             digest = pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes()
-            cols = list(getattr(obj, "columns", [obj.name]))
+            cols = list(obj.columns) if isinstance(obj, pd.DataFrame) else [obj.name]
             return "frame:" + hashlib.sha1(repr(cols).encode() + digest).hexdigest()
         except TypeError:  # list cells: pickled instead
             pass

@@ -62,6 +62,9 @@ units AS (
     WHERE kind = 'school' AND parent_id = $m AND ($s IS NULL OR id = $s)
 ),
 rule AS (SELECT trigger, key, nullif(text, '') AS text FROM recommendation_rule),
+own AS (   -- the units' values of the two years alone, not a join over every unit's values
+    SELECT * FROM assessment WHERE org_unit_id IN (SELECT id FROM units) AND period IN ($p, $p - 1)
+),
 facts AS (
     SELECT x.org_unit_id, i.id AS code, i.title, i.evidence_source, i.stage, i.max_score, i.ord,
            a.score, coalesce(a.not_applicable, FALSE) AS na,
@@ -70,11 +73,11 @@ facts AS (
                     AND NOT a.not_applicable AND NOT b.not_applicable, FALSE) AS gap
     FROM applicable_indicator((SELECT list(id) FROM units), [$p]) x
     JOIN indicator i ON i.id = x.indicator_id
-    LEFT JOIN assessment a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id AND a.period = $p
+    LEFT JOIN own a ON a.org_unit_id = x.org_unit_id AND a.indicator_id = i.id AND a.period = $p
     LEFT JOIN applicable_indicator((SELECT list(id) FROM units), [$p - 1]) y
            ON y.org_unit_id = x.org_unit_id AND y.indicator_id = i.id
-    LEFT JOIN assessment b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
-                          AND b.period = $p - 1
+    LEFT JOIN own b ON b.org_unit_id = x.org_unit_id AND b.indicator_id = i.id
+                   AND b.period = $p - 1
 ),
 zeros AS (   -- each value scored 0 with its rule: the persistent-gap one first, then its own
     SELECT f.*, coalesce(CASE WHEN f.gap THEN coalesce(pc.text, ps.text) END, ic.text, iz.text) AS rule

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from indicators import charts
 from indicators.text import markdown_text
-from indicators.views.council import school_recommendation
+from indicators.views.council import school_recommendation, vpr_signs
 from indicators.views.school import combine, municipal_years, school_years
 from indicators.words import LEVEL_LABELS, STAGE_STATUS_LABELS
 
@@ -67,7 +67,9 @@ elif nothing_applies:
     st.markdown("Ничего: показатели школы в этом году не применяются.")
 else:
     st.markdown("Все показатели выполнены или частично выполнены.")
-recommendation = ui.view(school_recommendation, municipality, school_id, ui.thresholds())
+# Drafted for this school alone, with the municipality's ВПР signs read once per year.
+recommendation = ui.view(school_recommendation, municipality, school_id, ui.thresholds(),
+                         ui.view(vpr_signs, municipality))
 if recommendation is not None:
     st.subheader(f"Адресные рекомендации, {scope.year}")
     if message := st.session_state.pop("rec_message", None):

@@ -56,6 +56,21 @@ vpr_summary AS (  -- the schools with results and the reference, for the objecti
     SELECT count(DISTINCT org_unit_id) AS vpr_schools, coalesce(bool_or(reference = 'region'), FALSE) AS vpr_region
     FROM vpr_rows
 )"""
+# The same, read apart (one statement per municipality and year): the School page drafts one
+# school's recommendations with its municipality's signs already read, instead of the whole
+# objectivity analysis inside every one-school statement.  One row per school with a sign, plus
+# one row (org_unit_id NULL) that always carries the summary.
+SIGNS_APART_SQL = f"""WITH {SIGN_CTES}
+SELECT v.org_unit_id, v.vpr_cells, m.vpr_schools, m.vpr_region
+FROM vpr_summary m LEFT JOIN vpr_signs v ON TRUE
+UNION ALL SELECT NULL, NULL, vpr_schools, vpr_region FROM vpr_summary"""
+# What stands for SIGN_CTES when the signs were read apart (the frame ``vpr_given``).
+GIVEN_SIGN_CTES = """vpr_signs AS (
+    SELECT org_unit_id, vpr_cells FROM vpr_given WHERE org_unit_id IS NOT NULL
+),
+vpr_summary AS (
+    SELECT max(vpr_schools) AS vpr_schools, coalesce(bool_or(vpr_region), FALSE) AS vpr_region FROM vpr_given
+)"""
 # The columns the recommendations' statement adds to each school's row.
 SIGN_COLUMNS = """(SELECT vpr_schools FROM vpr_summary) AS vpr_schools,
        (SELECT vpr_region FROM vpr_summary) AS vpr_region"""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from indicators.catalog.tables import STAGES
 from indicators.measures.facts import AGG_COLUMNS, LEVEL_SQL
-from indicators.measures.objectivity_rules import SIGN_COLUMNS, SIGN_CTES, sign_items
+from indicators.measures.objectivity_rules import GIVEN_SIGN_CTES, SIGN_COLUMNS, SIGN_CTES, SIGNS_APART_SQL, sign_items
 from indicators.measures.settings import Thresholds
 from indicators.store.actors import Actor
 from indicators.store.database import Database
@@ -146,14 +146,23 @@ ORDER BY s.ord, s.name
 """
 
 
+def municipal_signs(db: Database, period: int, municipality_id: str) -> pd.DataFrame:
+    """The municipality's ВПР signs of the year, per school, read apart (one statement): what
+    :func:`recommendations` takes as ``signs`` to draft one school without the analysis."""
+    return db.read(SIGNS_APART_SQL, {"p": int(period), "m": municipality_id})
+
+
 def _schools(db: Database, period: int, municipality_id: str, school_id: str | None,
-             thresholds: Thresholds | None, stored: bool) -> pd.DataFrame:
+             thresholds: Thresholds | None, stored: bool,
+             signs: pd.DataFrame | None = None) -> pd.DataFrame:
     """The schools needing support (and, with ``stored``, those with a stored recommendation):
     the rows of ``_DRAFT_SQL`` with ``basis`` and ``draft`` written for those needing support."""
     t = thresholds or Thresholds.from_db(db)
-    frame = db.read(_DRAFT_SQL, {"p": int(period), "m": municipality_id, "s": school_id,
-                                 "stored": stored, "high": t.high, "medium": t.medium,
-                                 "min_completeness": t.min_completeness})
+    sql = _DRAFT_SQL if signs is None else _DRAFT_SQL.replace(SIGN_CTES, GIVEN_SIGN_CTES, 1)
+    frame = db.read(sql, {"p": int(period), "m": municipality_id, "s": school_id,
+                          "stored": stored, "high": t.high, "medium": t.medium,
+                          "min_completeness": t.min_completeness},
+                    frames=None if signs is None else {"vpr_given": signs})
     drafts = [_draft(r) if r.needs_support else None for r in frame.itertuples()]
     frame["basis"] = pd.Series([d.basis if d else None for d in drafts], index=frame.index)
     frame["draft"] = pd.Series([d.text if d else None for d in drafts], index=frame.index)
@@ -215,7 +224,7 @@ def _draft(school) -> Draft:
 
 def recommendations(db: Database, period: int, municipality_id: str,
                     thresholds: Thresholds | None = None, *,
-                    school_id: str | None = None) -> pd.DataFrame:
+                    school_id: str | None = None, signs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every school needing support this year, plus any school with a stored recommendation
     (or ``school_id`` alone, when it is one of them) — one statement, the drafts made for the
     schools that need support only.
@@ -227,7 +236,7 @@ def recommendations(db: Database, period: int, municipality_id: str,
     approved_at, text; vpr_cells (the school's tests with ВПР signs), vpr_schools (schools of the
     municipality with ВПР results this year), vpr_region (the reference is the region).
     """
-    frame = _schools(db, period, municipality_id, school_id, thresholds, True)
+    frame = _schools(db, period, municipality_id, school_id, thresholds, True, signs)
     needs = frame["needs_support"].astype(bool)
     out = frame[["org_unit_id", "name", "short_name"]].copy()
     for col in ("compliance", "level", "break_stage", "break_status", "gaps"):

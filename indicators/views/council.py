@@ -14,7 +14,7 @@ import pandas as pd
 
 from indicators.council.content import Council, build
 from indicators.council.snapshots import load, snapshots
-from indicators.measures.recommendations import recommendations
+from indicators.measures.recommendations import municipal_signs, recommendations
 from indicators.measures.settings import Thresholds
 from indicators.store.database import Database
 from indicators.views.scope import Scope
@@ -56,11 +56,19 @@ def council_recommendations(db: Database, scope: Scope,
     return recommendations(db, scope.period, scope.municipality_id, thresholds)
 
 
+def vpr_signs(db: Database, scope: Scope) -> pd.DataFrame:
+    """The municipality's ВПР signs of the scope's year, per school (one statement, read once
+    per municipality and year): every school's draft on the School page takes them."""
+    return municipal_signs(db, scope.period, scope.municipality_id)
+
+
 def school_recommendation(db: Database, scope: Scope, school_id: str,
-                          thresholds: Thresholds | None = None) -> pd.Series | None:
+                          thresholds: Thresholds | None = None,
+                          signs: pd.DataFrame | None = None) -> pd.Series | None:
     """The school's recommendations for the year (drafted or stored), or None if it has none:
     the row the council's list shows for it, drafted for this school alone (one statement when
-    the thresholds are given)."""
+    the thresholds are given; a light one when the municipality's ВПР signs, :func:`vpr_signs`,
+    are given too)."""
     frame = recommendations(db, scope.period, scope.municipality_id, thresholds,
-                            school_id=school_id)
+                            school_id=school_id, signs=signs)
     return None if frame.empty else frame.iloc[0]

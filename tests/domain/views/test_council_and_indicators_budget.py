@@ -25,6 +25,7 @@ from indicators.views.by_indicator import (
     kept_schools,
 )
 from indicators.views.council import (
+    vpr_signs,
     council_recommendations,
     council_snapshots,
     council_year,
@@ -131,13 +132,18 @@ def test_the_school_page_drafts_one_schools_recommendations_as_the_council_lists
     listed = council_recommendations(db, scope, t).set_index("org_unit_id", drop=False)
     schools = [r[0] for r in db.rows("SELECT id FROM org_unit WHERE parent_id = ? AND kind = 'school' "
                                      "ORDER BY ord", [MUNICIPALITY_ID])]
+    spent, signs = _counted(db, vpr_signs, scope)   # the ВПР signs, read once per municipality and year
+    assert spent == 1
     for school in schools:
         spent, row = _counted(db, school_recommendation, scope, school, t)
         assert spent == 1
+        spent, light = _counted(db, school_recommendation, scope, school, t, signs)
+        assert spent == 1
         if school not in listed.index:
-            assert row is None
+            assert row is None and light is None
             continue
         pd.testing.assert_series_equal(row, listed.loc[school], check_names=False)
+        pd.testing.assert_series_equal(light, listed.loc[school], check_names=False)
     assert listed.loc[others[0][0], "status"] == "approved"
     assert not listed.loc[others[0][0], "needs_support"]
 

@@ -100,11 +100,12 @@ def _results(db: Database, periods: list[int], municipality_id: str | None, regi
     return frame
 
 
-def school_results(db: Database, period: int, *, municipality_id: str | None = None,
+def school_results(db: Database, period: int | list[int], *, municipality_id: str | None = None,
                    region_id: str | None = None,
                    settings: ObjectivitySettings | None = None) -> pd.DataFrame:
     """One row per school × subject × grade of ``period`` (the schools of the municipality, or
     of the region; neither: every school), in one statement (two without ``settings``).
+    ``period`` may be a list of school years: their rows in one statement, by period.
 
     Columns: org_unit_id, name, short_name, municipality_id, period, subject, grade, protocol
     (participants' results loaded), participants (present), small, mean_score, mean_pct, sd,
@@ -114,16 +115,25 @@ def school_results(db: Database, period: int, *, municipality_id: str | None = N
     peak_mark, peak_count, peak_below, peak_excess, sign_peak, lowered, confirmed, raised
     (shares of the participants with a journal mark and a ВПР mark), marks2..marks5 (shares),
     signs (how many), reasons (Russian sentences with the numbers)."""
-    return _results(db, [period], municipality_id, region_id, settings)
+    periods = [int(p) for p in period] if isinstance(period, (list, tuple)) else [int(period)]
+    return _results(db, periods, municipality_id, region_id, settings)
 
 
 def school_risk(db: Database, period: int, *, municipality_id: str | None = None,
                 region_id: str | None = None,
-                settings: ObjectivitySettings | None = None) -> pd.DataFrame:
+                settings: ObjectivitySettings | None = None,
+                results: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per school with results this year or last: org_unit_id, name, short_name,
     signs_this_year, signs_last_year (how many signs over its subjects and grades), both_years
-    (signs in both years), subjects (Russian: where the signs are).  Most signs first."""
-    frame = _results(db, [period - 1, period], municipality_id, region_id, settings)
+    (signs in both years), subjects (Russian: where the signs are).  Most signs first.
+    ``results`` (a :func:`school_results` of ``period`` and the same scope) saves reading this
+    year again: only last year's signs are computed."""
+    if results is None:
+        frame = _results(db, [period - 1, period], municipality_id, region_id, settings)
+    else:
+        last = _results(db, [period - 1], municipality_id, region_id, settings)
+        parts = [f for f in (last, results) if not f.empty]
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else last)
     columns = ["org_unit_id", "name", "short_name", "signs_this_year", "signs_last_year", "both_years", "subjects"]
     if frame.empty:
         return pd.DataFrame(columns=columns)

@@ -65,9 +65,14 @@ school AS (
     SELECT org_unit_id, period, subject, grade,
            any_value(municipality_id) AS municipality_id, any_value(region_id) AS region_id,
            count(*) AS n, avg(score) AS mean_score, stddev_samp(score) AS sd, avg(pct) AS mean_pct,
-           sum(score) AS s1, sum(score * score) AS s2,
-           {MARK_COUNTS}
+           sum(score) AS s1, sum(score * score) AS s2
     FROM present GROUP BY org_unit_id, period, subject, grade
+),
+marks AS (  -- the mark counts only where the answer shows them: the scope's schools, the years asked
+    SELECT org_unit_id, period, subject, grade,
+           {MARK_COUNTS}
+    FROM present WHERE in_scope AND list_contains($periods, period)
+    GROUP BY org_unit_id, period, subject, grade
 ),
 pooled AS (  -- all participants of a municipality / a region pooled (not the mean of school means),
              -- from the schools' sums: mean = Σx / n, sample variance = (Σx² − n·mean²) / (n − 1)
@@ -169,12 +174,14 @@ joined AS (
            CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN fr.q1 ELSE fm.q1 END AS q1,
            CASE WHEN coalesce(rg.municipalities, 0) > 1 THEN fr.q3 ELSE fm.q3 END AS q3,
            peak.top, coalesce(peak.flagged, FALSE) AS peak_flagged,
-           sc.n_marked, sc.m2, sc.m3, sc.m4, sc.m5, sc.n_journal, sc.n_lowered, sc.n_confirmed, sc.n_raised,
+           mk.n_marked, mk.m2, mk.m3, mk.m4, mk.m5, mk.n_journal, mk.n_lowered, mk.n_confirmed, mk.n_raised,
            r.mark2, r.mark3, r.mark4, r.mark5, r.lowered AS r_lowered, r.confirmed AS r_confirmed,
            r.raised AS r_raised
     FROM keys k JOIN units u ON u.id = k.org_unit_id AND u.in_scope
     LEFT JOIN school sc ON sc.org_unit_id = k.org_unit_id AND sc.period = k.period
          AND sc.subject = k.subject AND sc.grade = k.grade
+    LEFT JOIN marks mk ON mk.org_unit_id = k.org_unit_id AND mk.period = k.period
+         AND mk.subject = k.subject AND mk.grade = k.grade
     LEFT JOIN vpr_school_report r ON r.org_unit_id = k.org_unit_id AND r.period = k.period
          AND r.subject = k.subject AND r.grade = k.grade
     LEFT JOIN pooled rg ON rg.whole_region = 1 AND rg.region_id IS NOT DISTINCT FROM u.region_id

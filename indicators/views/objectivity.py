@@ -74,20 +74,21 @@ def objectivity_year(db: Database, scope: Scope, settings: ObjectivitySettings |
     """The schools' results and risk of the scope's municipality and year."""
     where = dict(municipality_id=scope.municipality_id, region_id=None if scope.municipality_id else scope.region_id,
                  settings=settings)
-    return ObjectivityYear(scope.period, school_results(db, scope.period, **where),
-                           school_risk(db, scope.period, **where))
+    results = school_results(db, scope.period, **where)
+    return ObjectivityYear(scope.period, results, school_risk(db, scope.period, results=results, **where))
 
 
 def objectivity_years(db: Database, municipality_id: str, periods: tuple[int, ...],
                       settings: ObjectivitySettings | None = None) -> pd.DataFrame:
-    """The objectivity index of every school year that has results (TREND_COLUMNS)."""
+    """The objectivity index of every school year that has results (TREND_COLUMNS), in one
+    statement: the municipality's results of all the years at once (a year without results has
+    no rows)."""
     rows = []
-    loaded = {int(p) for (p,) in db.rows(  # only the years with ВПР results ask for an index
-        "SELECT DISTINCT period FROM vpr_participant p JOIN org_unit u ON u.id = p.org_unit_id "
-        "WHERE u.parent_id = $m UNION SELECT DISTINCT period FROM vpr_school_report r "
-        "JOIN org_unit u ON u.id = r.org_unit_id WHERE u.parent_id = $m", {"m": municipality_id})}
-    for period in [p for p in periods if int(p) in loaded]:
-        found = objectivity_index(db, period, municipality_id=municipality_id, settings=settings)
+    results = school_results(db, [int(p) for p in periods], municipality_id=municipality_id, settings=settings)
+    by_year = {int(p): frame for p, frame in results.groupby("period")}
+    for period in [int(p) for p in periods if int(p) in by_year]:
+        found = objectivity_index(db, period, municipality_id=municipality_id, settings=settings,
+                                  results=by_year[period])
         if found and found.get("schools"):
             rows.append(dict(period=int(period), schools=int(found["schools"]), flagged=int(found["flagged"]),
                              index=float(found["index"]), reference=found.get("reference"),

@@ -9,7 +9,8 @@ from indicators.charts.objectivity import number
 from indicators.measures.objectivity import ObjectivitySettings
 from indicators.text import markdown_text
 from indicators.views.objectivity import (
-    card_choices, cell, combine, for_schools, objectivity_year, objectivity_years, school_card,
+    card_choices, cell, combine, for_schools, municipality_results, objectivity_year, objectivity_years,
+    school_card, year_of, years_of,
 )
 from indicators.words import counted
 from ui.vpr_evidence import proposal_box
@@ -32,10 +33,15 @@ def open_card(picked: str) -> None:
 
 scope = ui.scope()
 settings = ui.view(ObjectivitySettings.from_db)
-# The municipality's year (read once per year) and its index over the years (once per
-# municipality); the year shown is the two put together.
-whole = ui.cached(combine, ui.view(objectivity_year, scope.municipal(), settings),
-                  ui.view(objectivity_years, scope.municipality_id, scope.periods, settings), scope.period)
+# The municipality's results of every year, read once per municipality (one statement): the
+# year shown (its results and risk) and the index over the years are taken from them.
+if scope.municipality_id:
+    found = ui.view(municipality_results, scope.municipality_id, tuple(scope.periods) or (scope.period,), settings)
+    whole = ui.cached(combine, ui.cached(year_of, found, scope.period),
+                      ui.cached(years_of, found, scope.periods), scope.period)
+else:
+    whole = ui.cached(combine, ui.view(objectivity_year, scope.municipal(), settings),
+                      ui.view(objectivity_years, scope.municipality_id, scope.periods, settings), scope.period)
 own = ui.reach().school_ids   # a school's operator: its own school's row, no other's name
 data = ui.cached(for_schools, whole, own if own is not None else (scope.school_ids or None))
 

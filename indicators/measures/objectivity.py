@@ -47,7 +47,7 @@ from indicators.measures.objectivity_sql import RESULTS
 from indicators.store.database import Database
 from indicators.words import VPR_SIGN_LABELS, VPR_SUBJECTS, period_label
 
-__all__ = ["ObjectivitySettings", "school_results", "school_risk", "objectivity_index",
+__all__ = ["ObjectivitySettings", "school_results", "school_risk", "risk_of", "objectivity_index",
            "score_distribution", "journal_vs_test", "cohort", "mark_distribution", "SIGNS"]
 
 SIGNS = ("high", "contradiction", "cohort", "peak")
@@ -134,6 +134,13 @@ def school_risk(db: Database, period: int, *, municipality_id: str | None = None
         last = _results(db, [period - 1], municipality_id, region_id, settings)
         parts = [f for f in (last, results) if not f.empty]
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else last)
+    return risk_of(frame, period)
+
+
+def risk_of(frame: pd.DataFrame, period: int) -> pd.DataFrame:
+    """:func:`school_risk` from results already read (:func:`school_results` of ``period`` and
+    the year before, by period); no statement."""
+    frame = frame[frame["period"].isin([period - 1, period])] if len(frame) else frame
     columns = ["org_unit_id", "name", "short_name", "signs_this_year", "signs_last_year", "both_years", "subjects"]
     if frame.empty:
         return pd.DataFrame(columns=columns)

@@ -60,19 +60,31 @@ MARK_COUNTS = """
 
 RESULTS = f"""
 WITH {UNIVERSE},
-{PRESENT},
-school AS (
-    SELECT org_unit_id, period, subject, grade,
-           any_value(municipality_id) AS municipality_id, any_value(region_id) AS region_id,
-           count(*) AS n, avg(score) AS mean_score, stddev_samp(score) AS sd, avg(pct) AS mean_pct,
-           sum(score) AS s1, sum(score * score) AS s2
-    FROM present GROUP BY org_unit_id, period, subject, grade
+school AS (  -- every school of the region (the reference pools and the cohort fences need them all):
+             -- its present participants' sums, read straight from the table (no mark needed)
+    SELECT v.org_unit_id, v.period, v.subject, v.grade,
+           any_value(u.municipality_id) AS municipality_id, any_value(u.region_id) AS region_id,
+           count(*) AS n, avg(v.primary_score) AS mean_score, stddev_samp(v.primary_score) AS sd,
+           avg(v.primary_score / s.test_max) AS mean_pct,
+           sum(v.primary_score) AS s1, sum(v.primary_score * v.primary_score) AS s2
+    FROM vpr_participant v JOIN universe u ON u.id = v.org_unit_id
+    LEFT JOIN scale s ON s.subject = v.subject AND s.grade = v.grade AND s.period = v.period
+    WHERE (list_contains($periods, v.period) OR list_contains($periods, v.period - 1))
+      AND NOT v.absent AND v.primary_score IS NOT NULL
+    GROUP BY v.org_unit_id, v.period, v.subject, v.grade
+),
+present AS (  -- the scope's present participants of the years asked, with their ВПР mark
+    SELECT v.org_unit_id, v.period, v.subject, v.grade, v.journal_mark, v.primary_score AS score,
+           CASE WHEN s.b3 IS NULL THEN NULL WHEN v.primary_score >= s.b5 THEN 5
+                WHEN v.primary_score >= s.b4 THEN 4 WHEN v.primary_score >= s.b3 THEN 3 ELSE 2 END AS mark
+    FROM vpr_participant v JOIN universe u ON u.id = v.org_unit_id AND u.in_scope
+    LEFT JOIN scale s ON s.subject = v.subject AND s.grade = v.grade AND s.period = v.period
+    WHERE list_contains($periods, v.period) AND NOT v.absent AND v.primary_score IS NOT NULL
 ),
 marks AS (  -- the mark counts only where the answer shows them: the scope's schools, the years asked
     SELECT org_unit_id, period, subject, grade,
            {MARK_COUNTS}
-    FROM present WHERE in_scope AND list_contains($periods, period)
-    GROUP BY org_unit_id, period, subject, grade
+    FROM present GROUP BY org_unit_id, period, subject, grade
 ),
 pooled AS (  -- all participants of a municipality / a region pooled (not the mean of school means),
              -- from the schools' sums: mean = Σx / n, sample variance = (Σx² − n·mean²) / (n − 1)
@@ -86,8 +98,7 @@ pooled AS (  -- all participants of a municipality / a region pooled (not the me
 ),
 pairs AS (  -- the participants with a journal mark, grouped by (journal mark x, primary score y)
     SELECT org_unit_id, period, subject, grade, journal_mark AS x, score AS y, count(*) AS c
-    FROM present
-    WHERE in_scope AND journal_mark IS NOT NULL AND list_contains($periods, period)
+    FROM present WHERE journal_mark IS NOT NULL
     GROUP BY ALL
 ),
 rank_x AS (  -- the average rank of a value: the values below it + (its ties + 1) / 2
@@ -114,7 +125,7 @@ rho AS (  -- Spearman = Pearson's correlation of the average ranks, from the gro
 ),
 hist AS (
     SELECT org_unit_id, period, subject, grade, score, count(*) AS c
-    FROM present WHERE in_scope AND list_contains($periods, period) GROUP BY ALL
+    FROM present GROUP BY ALL
 ),
 at_bound AS (  -- each mark boundary b (min_score of 3, 4, 5): the count at b and at b−1, b−2
     SELECT h.org_unit_id, h.period, h.subject, h.grade, sc.mark, sc.min_score AS b,
@@ -128,7 +139,7 @@ at_bound AS (  -- each mark boundary b (min_score of 3, 4, 5): the count at b an
 peak AS (
     SELECT org_unit_id, period, subject, grade,
            arg_max(struct_pack(b, mark, at_b, below, excess),
-                   struct_pack(f := flagged, e := excess)) AS top,
+                   struct_pack(f := flagged, e := excess, lo := -b)) AS top,  -- ties: the lowest boundary
            bool_or(flagged) AS flagged
     FROM (SELECT *, (at_b + 1) / (below + 1) AS excess,
                  at_b >= $peak_min AND (at_b + 1) / (below + 1) >= $ratio AS flagged

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from indicators.measures.objectivity import (
-    ObjectivitySettings, cohort, journal_vs_test, objectivity_index, school_results, school_risk,
+    ObjectivitySettings, cohort, journal_vs_test, objectivity_index, risk_of, school_results, school_risk,
     score_distribution,
 )
 from indicators.store.database import Database
@@ -83,12 +83,33 @@ def objectivity_years(db: Database, municipality_id: str, periods: tuple[int, ..
     """The objectivity index of every school year that has results (TREND_COLUMNS), in one
     statement: the municipality's results of all the years at once (a year without results has
     no rows)."""
+    return years_of(school_results(db, [int(p) for p in periods], municipality_id=municipality_id,
+                                   settings=settings), periods)
+
+
+def municipality_results(db: Database, municipality_id: str, periods: tuple[int, ...],
+                         settings: ObjectivitySettings | None = None) -> pd.DataFrame:
+    """The municipality's school_results of every year of ``periods`` and the year before the
+    first, in one statement: :func:`year_of` and :func:`years_of` read it without DuckDB, so a
+    new year of a municipality already shown asks nothing."""
+    years = sorted({int(p) for p in periods} | {int(p) - 1 for p in periods})
+    return school_results(db, years, municipality_id=municipality_id, settings=settings)
+
+
+def year_of(results: pd.DataFrame, period: int) -> ObjectivityYear:
+    """:func:`objectivity_year` of a municipality from its :func:`municipality_results`."""
+    this = results[results["period"] == int(period)].reset_index(drop=True)
+    if this["cohort_direction"].isna().all():  # as a year read alone has it: None, not NaN
+        this["cohort_direction"] = pd.Series([None] * len(this), dtype=object)
+    return ObjectivityYear(int(period), this, risk_of(results, int(period)))
+
+
+def years_of(results: pd.DataFrame, periods: tuple[int, ...]) -> pd.DataFrame:
+    """:func:`objectivity_years` from results read for (at least) those years."""
     rows = []
-    results = school_results(db, [int(p) for p in periods], municipality_id=municipality_id, settings=settings)
     by_year = {int(p): frame for p, frame in results.groupby("period")}
     for period in [int(p) for p in periods if int(p) in by_year]:
-        found = objectivity_index(db, period, municipality_id=municipality_id, settings=settings,
-                                  results=by_year[period])
+        found = objectivity_index(None, period, results=by_year[period])
         if found and found.get("schools"):
             rows.append(dict(period=int(period), schools=int(found["schools"]), flagged=int(found["flagged"]),
                              index=float(found["index"]), reference=found.get("reference"),

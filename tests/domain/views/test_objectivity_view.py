@@ -9,8 +9,8 @@ import pytest
 from indicators.measures.objectivity import ObjectivitySettings, objectivity_index
 from indicators.synthetic.demo import MUNICIPALITY_ID
 from indicators.views.objectivity import (
-    card_choices, cell, combine, for_schools, objectivity_view, objectivity_year, objectivity_years,
-    school_card,
+    card_choices, cell, combine, for_schools, municipality_results, objectivity_view, objectivity_year,
+    objectivity_years, school_card, year_of, years_of,
 )
 from indicators.views.scope import Scope
 from tests.staging import staged
@@ -131,3 +131,24 @@ def test_the_region_is_the_reference_when_another_municipality_has_protocols(dem
     assert len(rus4) == 11
     high = [r for reasons in rus4["reasons"] for r in reasons if "верхней границы" in r]
     assert high and all("верхней границы региона" in r for r in high)
+
+
+def test_a_municipality_read_once_gives_every_year(demo):
+    """The page reads a municipality's results of all the years in one statement; each year
+    shown (results, risk) and the index over the years are the same as read one by one."""
+    import pandas as pd
+    db, settings = demo
+    assert _counted(db, municipality_results, MUNICIPALITY_ID, YEARS, settings) == 1
+    found = municipality_results(db, MUNICIPALITY_ID, YEARS, settings)
+    before = db.statements
+    trend = years_of(found, YEARS)
+    years = {p: year_of(found, p) for p in YEARS}
+    assert db.statements == before
+    pd.testing.assert_frame_equal(trend, objectivity_years(db, MUNICIPALITY_ID, YEARS, settings))
+    for period, year in years.items():
+        alone = objectivity_year(db, _scope(period).municipal(), settings)
+        pd.testing.assert_frame_equal(year.risk, alone.risk, check_dtype=False)
+        cols = [c for c in alone.results.columns if c != "reasons"]
+        pd.testing.assert_frame_equal(year.results[cols], alone.results[cols], check_dtype=False)
+        assert list(year.results["reasons"]) == list(alone.results["reasons"])
+        assert combine(year, trend, period).index == combine(alone, trend, period).index

@@ -144,7 +144,7 @@ def account_box() -> None:
         if who is LOCAL:
             st.caption("Локальный режим: приложение открыто только на этом компьютере, вход без "
                        "пароля, все изменения записываются от имени «Локальный пользователь». Для "
-                       "работы в сети — `make serve` (README, раздел «Security»).")
+                       "работы в сети — `make serve` (см. README, раздел о безопасности).")
             return
         st.caption(f"Вы вошли: **{markdown_text(who.name)}** · {ROLE_LABELS.get(who.role, who.role)}")
         st.button("Выйти", key="signout", on_click=_end_session)

@@ -138,11 +138,15 @@ def test_an_import_killed_mid_write_leaves_all_or_nothing(seed):
         child = _start(folder, path)
         time.sleep(took * fraction)
         child.send_signal(signal.SIGKILL)
-        assert child.wait(60) == -signal.SIGKILL
+        code = child.wait(60)
+        # A late kill may find the child already done (this run was quicker than the timed
+        # one, on a busy machine): then the whole batch must be there, as after any commit.
+        assert code in (-signal.SIGKILL, 0), code
         after = _after(path)
         whole = after == full
         nothing = after == empty
         assert whole or nothing, f"kill at {fraction:.0%} of {took:.2f} s left part of a batch: {after}"
+        assert whole or code != 0, "a child that finished must leave its batch"
         outcomes.append("whole" if whole else "nothing")
     print(f"apply {took:.2f} s; after kills at {KILL_AT}: {outcomes}")
     assert outcomes[0] == "nothing", "the earliest kill should land before the commit"

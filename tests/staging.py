@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import duckdb
 
@@ -34,3 +35,26 @@ def signed_in(at, login: str, password: str):
     assert not at.exception, [e.value for e in at.exception]
     assert "Вход" not in [t.value for t in at.title], [e.value for e in at.error]
     return at
+
+
+def fingerprint(db: Database, tables: Sequence[str]) -> dict:
+    """The tables' whole content and the data version: equal before and after a refused write."""
+    state = {t: db.read(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in tables}
+    state["version"] = db.data_version()
+    return state
+
+
+def changed_plan(db: Database, year: int, municipality: str, school: str):
+    """A school's template with one score changed: an import plan that writes one value."""
+    from openpyxl import load_workbook
+
+    from indicators.exchange.check import plan_import
+    from indicators.exchange.template import build_template
+
+    book = load_workbook(io.BytesIO(build_template(db, year, municipality, school)))
+    book["Оценки"]["J2"] = 0
+    out = io.BytesIO()
+    book.save(out)
+    plan = plan_import(db, [("a.xlsx", out.getvalue())], year)
+    assert plan.ok and plan.counts["changed"] == 1
+    return plan

@@ -20,6 +20,7 @@ from indicators.exchange.check import plan_import
 from indicators.exchange.template import build_template
 from indicators.exchange.edits import RefusedError, last_import, plan_edits, save_edits, set_submission, undo_last
 from indicators.store.changelog import change_log
+from tests import staging
 from tests.staging import as_user, staged
 
 YEAR = 2024
@@ -38,9 +39,7 @@ def db(demo_copy):
 
 
 def fingerprint(db: Database) -> dict:
-    state = {t: db.read(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in TABLES}
-    state["version"] = db.data_version()
-    return state
+    return staging.fingerprint(db, TABLES)
 
 
 def template(db: Database, school: str | None = SCHOOL) -> bytes:

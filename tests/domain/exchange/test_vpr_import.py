@@ -17,6 +17,7 @@ from indicators.exchange.vpr_check import plan_vpr
 from indicators.store.actors import AccessDenied
 from indicators.store.database import Database
 from indicators.synthetic.vpr_files import random_participants, report_from_participants, write_protocol, write_reports
+from tests import staging
 from tests.staging import as_user
 
 YEAR = 2021          # the demo has no ВПР of 2021/22: every row here is this test's
@@ -34,9 +35,7 @@ def db(demo_copy):
 
 
 def fingerprint(db: Database) -> dict:
-    state = {t: db.read(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in TABLES}
-    state["version"] = db.data_version()
-    return state
+    return staging.fingerprint(db, TABLES)
 
 
 def participants(n: int = 6, seed: int = 3) -> pd.DataFrame:

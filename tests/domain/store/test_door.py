@@ -9,21 +9,17 @@ transaction.
 from __future__ import annotations
 
 import ast
-import io
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from indicators.catalog.tables import sync_catalog
 from indicators.council.snapshots import freeze
 from indicators.exchange.apply import apply_import
 from indicators.exchange.catalog_file import apply_catalog, current_catalog, plan_catalog
-from indicators.exchange.check import plan_import
 from indicators.exchange.edits import plan_edits, save_edits, set_submission, undo_last
-from indicators.exchange.template import build_template
 from indicators.measures.recommendations import save as save_recommendation
 from indicators.measures.roadmap import set_due_dates
 from indicators.store.database import Database
@@ -31,7 +27,7 @@ from indicators.store.door import batch
 from indicators.synthetic.demo import fill
 from indicators.synthetic.generate import generate
 from indicators.words import SOURCE_LABELS
-from tests.staging import as_user
+from tests.staging import as_user, changed_plan
 
 ROOT = Path(__file__).resolve().parents[3]
 YEAR, SCHOOL, MUNI = 2024, "sosh-6", "zaozerny"
@@ -69,13 +65,7 @@ def _edit(db: Database, score: str) -> None:
 
 def _changed_plan(db: Database):
     """A school's template with one score changed: an import that writes one value."""
-    book = load_workbook(io.BytesIO(build_template(db, YEAR, MUNI, SCHOOL)))
-    book["Оценки"]["J2"] = 0
-    out = io.BytesIO()
-    book.save(out)
-    plan = plan_import(db, [("a.xlsx", out.getvalue())], YEAR)
-    assert plan.ok and plan.counts["changed"] == 1
-    return plan
+    return changed_plan(db, YEAR, MUNI, SCHOOL)
 
 
 WRITES = {

@@ -30,9 +30,7 @@ from indicators.catalog.tables import sync_catalog
 from indicators.council.snapshots import freeze
 from indicators.exchange.apply import apply_import
 from indicators.exchange.catalog_file import apply_catalog, current_catalog, plan_catalog
-from indicators.exchange.check import plan_import
 from indicators.exchange.edits import RefusedError, plan_edits, save_edits, set_submission, undo_last
-from indicators.exchange.template import build_template
 from indicators.measures.compliance import aggregate_compliance, compliance
 from indicators.measures.recommendations import needing_support
 from indicators.measures.recommendations import save as save_recommendation
@@ -43,7 +41,7 @@ from indicators.store.database import Database
 from indicators.store.door import SUMMARY_REBUILT_BY, batch
 from indicators.synthetic.generate import generate
 from indicators.text import safe_link
-from tests.staging import as_user
+from tests.staging import as_user, changed_plan
 
 ROOT = Path(__file__).resolve().parents[3]
 YEAR, SCHOOL, MUNI = 2024, "sosh-6", "zaozerny"
@@ -204,13 +202,7 @@ def _edit(db: Database, code: str, score, unit: str = SCHOOL, period: int = YEAR
 
 def _changed_plan(db: Database):
     """A school's template with one score changed: an import that writes one value."""
-    book = load_workbook(io.BytesIO(build_template(db, YEAR, MUNI, SCHOOL)))
-    book["Оценки"]["J2"] = 0
-    out = io.BytesIO()
-    book.save(out)
-    plan = plan_import(db, [("a.xlsx", out.getvalue())], YEAR)
-    assert plan.ok and plan.counts["changed"] == 1
-    return plan
+    return changed_plan(db, YEAR, MUNI, SCHOOL)
 
 
 def test_the_demo_and_a_generated_municipality_are_summed_whole(db, tmp_path):

@@ -120,6 +120,15 @@ def demo_copy(demo_file, tmp_path):
     return path
 
 
+@pytest.fixture
+def db(demo_copy):
+    """The demo copy opened: a private database each test may write to (a test module may
+    define its own ``db``, e.g. with a unit more)."""
+    database = Database(demo_copy)
+    yield database
+    database.close()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium, one per test module (skips locally when missing, fails in CI)."""

@@ -34,13 +34,6 @@ from tests.staging import as_user, staged
 from tests.domain.exchange.test_imports import SCHOOL, YEAR, edited, fingerprint, refused, set_cell, template
 
 
-@pytest.fixture
-def db(demo_copy):
-    database = Database(demo_copy)
-    yield database
-    database.close()
-
-
 def set_settings(db: Database, **values: float) -> None:
     with staged(db) as cur:
         upsert(cur, "setting", ["key"], ["value"],

@@ -30,14 +30,6 @@ MUNICIPALITY = "zaozerny"
 TABLES = ("assessment", "event_status", "submission", "change_log", "import_batch")
 
 
-@pytest.fixture
-def db(demo_copy):
-    """A private copy of the demo, so each test may write."""
-    database = Database(demo_copy)
-    yield database
-    database.close()
-
-
 def fingerprint(db: Database) -> dict:
     return staging.fingerprint(db, TABLES)
 

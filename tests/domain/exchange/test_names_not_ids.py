@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from openpyxl import load_workbook
 
 from indicators.exchange.apply import apply_import
@@ -20,13 +19,6 @@ from tests.staging import as_user
 YEAR = 2024
 SCHOOL = "sosh-6"
 INTERNAL = re.compile(r"\|| \b\d{4}\b(?!/)|[a-z]+[:-][\w.]+")   # «|», a bare year, «sosh-6», «gubakha:1.2»
-
-
-@pytest.fixture
-def db(demo_copy):
-    database = Database(demo_copy)
-    yield database
-    database.close()
 
 
 def _filled(db: Database) -> bytes:

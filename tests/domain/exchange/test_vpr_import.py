@@ -27,13 +27,6 @@ ADMIN = as_user("Админ")
 TABLES = ("vpr_participant", "vpr_school_report", "change_log", "import_batch")
 
 
-@pytest.fixture
-def db(demo_copy):
-    database = Database(demo_copy)
-    yield database
-    database.close()
-
-
 def fingerprint(db: Database) -> dict:
     return staging.fingerprint(db, TABLES)
 

@@ -33,13 +33,6 @@ ROOT = Path(__file__).resolve().parents[3]
 YEAR, SCHOOL, MUNI = 2024, "sosh-6", "zaozerny"
 
 
-@pytest.fixture
-def db(demo_copy):
-    database = Database(demo_copy)
-    yield database
-    database.close()
-
-
 def _state(db: Database) -> tuple[int, int, int]:
     return (db.data_version(), db.scalar("SELECT max(id) FROM import_batch") or 0,
             db.scalar("SELECT coalesce(max(id), 0) FROM change_log"))

@@ -52,13 +52,6 @@ VALUE_FIELDS = ["score", "not_applicable", "evidence_url", "comment"]
 VALUE_KEYS = ["org_unit_id", "indicator_id", "period"]
 
 
-@pytest.fixture
-def db(demo_copy):
-    database = Database(demo_copy)
-    yield database
-    database.close()
-
-
 # -- the checks ------------------------------------------------------------------------------------
 
 def years(db: Database) -> tuple[int, int] | None:
